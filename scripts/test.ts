@@ -1,0 +1,64 @@
+/**
+ * Runs every `tests/**\/*.test.ts` suite in one process with uvu, then prints the
+ * plain closing line `N passed, N failed` that CI reads.
+ *
+ * Usage: tsx scripts/test.ts [--help] [filter...]   (a filter keeps files whose path contains it)
+ */
+import { readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write('usage: npm test [-- filter...]\nRuns the uvu suites under tests/ whose path contains a filter (all by default).\n');
+  process.exit(0);
+}
+
+function findTests(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...findTests(path));
+    else if (entry.name.endsWith('.test.ts')) out.push(path);
+  }
+  return out.sort();
+}
+
+const root = resolve(import.meta.dirname, '..');
+const files = findTests(join(root, 'tests')).filter(
+  (file) => args.length === 0 || args.some((filter) => file.includes(filter)),
+);
+
+// uvu's own CLI protocol: defer execution, give each file its own queue.
+const g = globalThis as { UVU_DEFER?: number; UVU_INDEX?: number; UVU_QUEUE?: unknown[][] };
+g.UVU_DEFER = 1;
+g.UVU_QUEUE = [];
+const uvu = await import('uvu');
+let index = 0;
+for (const file of files) {
+  g.UVU_INDEX = index++;
+  g.UVU_QUEUE.push([relative(root, file)]);
+  await import(pathToFileURL(file).href);
+}
+
+// uvu prints its totals but does not return them: read them off its output.
+let printed = '';
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+  if (printed.length > 4096) printed = printed.slice(-4096);
+  return write(chunk, ...rest);
+}) as typeof process.stdout.write;
+await uvu.exec(false);
+process.stdout.write = write;
+
+// eslint-disable-next-line no-control-regex
+const plain = printed.replace(/\u001b\[[0-9;]*m/g, '');
+const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+const skipped = Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+process.stdout.write(`${passed} passed, ${total - passed - skipped} failed, ${skipped} skipped\n`);
+if (files.length === 0 || total === 0) {
+  process.stdout.write('no test ran\n');
+  process.exitCode = 1;
+}

@@ -1,0 +1,81 @@
+/**
+ * Shared data types of the public API. All are plain JSON-safe data.
+ */
+
+/** Durable metadata of one pod. Unknown fields are kept on rewrite. */
+export interface PodMetadata {
+  readonly name: string;
+  readonly role?: string;
+  readonly workspaceRoot?: string;
+  /** Unique and sorted in code-unit order. */
+  readonly peers: readonly string[];
+  readonly spawnedChildren: readonly string[];
+  readonly [field: string]: unknown;
+}
+
+/** Durable store of pod metadata; every method validates names before any I/O. */
+export interface PodMetadataStore {
+  /** The record, or `null` when there is none; a bad record throws `CorruptMetadataError`. */
+  read(name: string): Promise<PodMetadata | null>;
+  /** Writes a whole record (peers normalised to unique and sorted). */
+  write(record: PodMetadata): Promise<void>;
+  /**
+   * Replaces the record with `fn(current)`; returning `current` itself writes nothing.
+   * Throws `StateMissingError` when there is no record. Updates of one record never lose each other.
+   */
+  update(name: string, fn: (current: PodMetadata) => PodMetadata): Promise<PodMetadata>;
+  /** Adds `peer` to `name`'s peers; `true` when that changed the record (no write otherwise). */
+  addPeer(name: string, peer: string): Promise<boolean>;
+  /** Removes `peer` from `name`'s peers; `true` when that changed the record. */
+  removePeer(name: string, peer: string): Promise<boolean>;
+  /** Replaces `name`'s peers. */
+  setPeers(name: string, peers: readonly string[]): Promise<void>;
+  /** Names of all stored records, sorted. */
+  listNames(): Promise<string[]>;
+  /** Removes a record; `true` when there was one. */
+  delete(name: string): Promise<boolean>;
+}
+
+/** Where a visible pod stands from the viewing pod; the first reason wins. */
+export type Visibility = 'self' | 'spawned-child' | 'peer';
+
+/** Coarse status of a pod. */
+export type PodStatus = 'live' | 'stopped' | 'unreachable';
+
+/** What a live pod is doing. */
+export type PodActivity = 'idle' | 'running' | 'paused';
+
+/** Liveness as seen by a probe. */
+export interface PodLiveness {
+  readonly status: PodStatus;
+  readonly activity?: PodActivity;
+  /** Why a pod is not live (for example the OS error of a failed probe). */
+  readonly reason?: string;
+}
+
+/** Outcome of a weak notify (SPEC §5), discriminated on `type`. */
+export type WeakNotifyDelivery =
+  | { readonly type: 'delivered' }
+  | { readonly type: 'skipped-missing' }
+  | { readonly type: 'skipped-not-visible' }
+  | { readonly type: 'skipped-not-peer'; readonly visibility: 'self' | 'spawned-child' }
+  | { readonly type: 'skipped-not-live'; readonly status: 'stopped' | 'unreachable'; readonly reason?: string }
+  | { readonly type: 'send-failed'; readonly error: string };
+
+/** Outcome type names of {@link WeakNotifyDelivery}. */
+export type WeakNotifyDeliveryType = WeakNotifyDelivery['type'];
+
+/** A peer relation that `ensureExistingPeer` holds in both records. */
+export interface PeerRelation {
+  readonly source: string;
+  readonly peer: string;
+}
+
+/** A tool result as an LLM framework passes it around (SPEC §6). */
+export interface ToolResult {
+  readonly toolName: string;
+  readonly isError: boolean;
+  readonly summary: string;
+  /** A JSON string with at least `ok` and `ticket`. */
+  readonly content: string;
+}
