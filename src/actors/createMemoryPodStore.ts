@@ -1,0 +1,111 @@
+/**
+ * In-memory pod metadata store for simulations and tests. Same contract as the
+ * file store, including corrupt records (planted with `writeRaw`).
+ */
+import { CorruptMetadataError, StateMissingError } from '../errors.js';
+import type { PodMetadata, PodMetadataStore } from '../types.js';
+import { validatePodName } from '../validatePodName.js';
+import { deepFreeze, parseRecord, toStoredRecord, withPeer, withPeers, withoutPeer } from './podRecord.js';
+
+/** A memory store with a seam to plant arbitrary stored text. */
+export interface MemoryPodStore extends PodMetadataStore {
+  /**
+   * Stores `text` as `name`'s record exactly as a file would hold it, valid or
+   * not; a read parses it then (an invalid text reads as `CorruptMetadataError`).
+   */
+  writeRaw(name: string, text: string): Promise<void>;
+}
+
+/** Stored text not parsed yet, or known to be corrupt (then `reason` is set). */
+class RawEntry {
+  reason: string | undefined;
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Creates an empty in-memory {@link MemoryPodStore}. Records are kept deeply
+ * frozen and `read` returns them as they are (no copy), so a read is one Map
+ * lookup. No method awaits between reading and writing a record, so updates
+ * of one record cannot interleave and never lose each other.
+ */
+export function createMemoryPodStore(): MemoryPodStore {
+  const entries = new Map<string, PodMetadata | RawEntry>();
+
+  // Synchronous on purpose: callers rely on no await between read and write.
+  function current(name: string): PodMetadata | null {
+    const entry = entries.get(name);
+    if (entry === undefined) return null;
+    if (!(entry instanceof RawEntry)) return entry;
+    if (entry.reason !== undefined) throw new CorruptMetadataError(name, entry.reason);
+    try {
+      const record = deepFreeze(parseRecord(name, entry.text));
+      entries.set(name, record);
+      return record;
+    } catch (error) {
+      if (error instanceof CorruptMetadataError) entry.reason = error.reason;
+      throw error;
+    }
+  }
+
+  function update(name: string, fn: (record: PodMetadata) => PodMetadata): PodMetadata {
+    const record = current(name);
+    if (record === null) throw new StateMissingError(name);
+    const next = fn(record);
+    if (next === record) return record;
+    const stored = toStoredRecord(name, next).record;
+    entries.set(name, stored);
+    return stored;
+  }
+
+  /** Applies `change` like `update`; true when it returned a new record (which was then stored). */
+  function changes(name: string, change: (record: PodMetadata) => PodMetadata): boolean {
+    let changed = false;
+    update(name, (record) => {
+      const next = change(record);
+      changed = next !== record;
+      return next;
+    });
+    return changed;
+  }
+
+  return {
+    async read(name) {
+      validatePodName(name);
+      return current(name);
+    },
+    async write(record) {
+      const name = validatePodName(record.name);
+      entries.set(name, toStoredRecord(name, record).record);
+    },
+    async writeRaw(name, text) {
+      validatePodName(name);
+      entries.set(name, new RawEntry(String(text)));
+    },
+    async update(name, fn) {
+      validatePodName(name);
+      return update(name, fn);
+    },
+    async addPeer(name, peer) {
+      validatePodName(name);
+      validatePodName(peer);
+      return changes(name, (record) => withPeer(record, peer));
+    },
+    async removePeer(name, peer) {
+      validatePodName(name);
+      validatePodName(peer);
+      return changes(name, (record) => withoutPeer(record, peer));
+    },
+    async setPeers(name, peers) {
+      validatePodName(name);
+      for (const peer of peers) validatePodName(peer);
+      update(name, (record) => withPeers(record, peers));
+    },
+    async listNames() {
+      return [...entries.keys()].sort();
+    },
+    async delete(name) {
+      validatePodName(name);
+      return entries.delete(name);
+    },
+  };
+}
