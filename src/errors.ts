@@ -65,3 +65,8 @@ export class CorruptMetadataError extends PodmeshError {
     super('corrupt-metadata', `corrupt metadata for pod ${JSON.stringify(pod)}: ${reason}`);
   }
 }
+
+/** The stable code of a podmesh error, else `undefined`. */
+export function podmeshErrorCode(error: unknown): PodmeshErrorCode | undefined {
+  return error instanceof PodmeshError ? error.code : undefined;
+}

@@ -79,3 +79,14 @@ export interface ToolResult {
   /** A JSON string with at least `ok` and `ticket`. */
   readonly content: string;
 }
+
+/**
+ * How a runtime reaches pods it does not run itself (other processes, other
+ * hosts). In-process pods never go through it.
+ */
+export interface PodTransport {
+  /** Liveness of `name`, or `undefined` when this transport does not serve it. */
+  probe(name: string): PodLiveness | undefined | Promise<PodLiveness | undefined>;
+  /** Resolves once the target acknowledged the notice into its buffer; rejects otherwise. */
+  notify(name: string, message: string, options: { readonly autoRun: boolean }): void | Promise<void>;
+}

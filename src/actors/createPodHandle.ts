@@ -1,0 +1,67 @@
+import type { ActorRefFrom, SnapshotFrom } from 'xstate';
+import type { PodHistoryItem, podMachine } from '../machines/podMachine.js';
+import type { PodActivity, PodLiveness, PodStatus } from '../types.js';
+
+/** A pod's actor as the runtime runs it. */
+export type PodActorRef = ActorRefFrom<typeof podMachine>;
+
+/** A running pod, as `runtime.pod(name)` returns it (SPEC §3). */
+export interface PodHandle {
+  readonly name: string;
+  readonly status: PodStatus;
+  /** What it does while live, else `undefined`. */
+  readonly activity: PodActivity | undefined;
+  /** The xstate actor, for inspection and subscriptions. */
+  readonly actor: PodActorRef;
+  /** Rendered notices waiting in the buffer, oldest first. */
+  pendingNotices(): readonly string[];
+  /** The last completed or failed turns (bounded). */
+  history(): readonly PodHistoryItem[];
+  /** Starts a turn with `input` (queued behind a running one). */
+  run(input?: unknown): void;
+  /** Pauses; a running turn is aborted and its notices go back to the buffer. */
+  pause(): void;
+  resume(): void;
+  /** Stops; a running turn is aborted, queued notices are kept. */
+  stop(): void;
+  /** Starts a stopped or unreachable pod again (`live.idle`). */
+  start(): void;
+  /** Marks a fault: the pod exists but cannot be reached. */
+  disconnect(reason?: string): void;
+  reconnect(): void;
+}
+
+/** Liveness read off a pod snapshot. */
+export function livenessOf(snapshot: SnapshotFrom<typeof podMachine>): PodLiveness {
+  const value = snapshot.value;
+  if (typeof value === 'string') {
+    const reason = snapshot.context.reason;
+    return reason === undefined ? { status: value } : { status: value, reason };
+  }
+  return { status: 'live', activity: value.live };
+}
+
+/** A handle over a pod actor: getters read its snapshot, methods send it events. */
+export function createPodHandle(name: string, actor: PodActorRef): PodHandle {
+  return {
+    name,
+    actor,
+    get status() {
+      const value = actor.getSnapshot().value;
+      return typeof value === 'string' ? value : 'live';
+    },
+    get activity() {
+      const value = actor.getSnapshot().value;
+      return typeof value === 'string' ? undefined : value.live;
+    },
+    pendingNotices: () => actor.getSnapshot().context.buffer,
+    history: () => actor.getSnapshot().context.history,
+    run: (input) => actor.send({ type: 'pod.run', input }),
+    pause: () => actor.send({ type: 'pod.pause' }),
+    resume: () => actor.send({ type: 'pod.resume' }),
+    stop: () => actor.send({ type: 'pod.stop' }),
+    start: () => actor.send({ type: 'pod.start' }),
+    disconnect: (reason) => actor.send(reason === undefined ? { type: 'pod.disconnect' } : { type: 'pod.disconnect', reason }),
+    reconnect: () => actor.send({ type: 'pod.reconnect' }),
+  };
+}

@@ -1,0 +1,297 @@
+import { createActor, fromPromise, type Actor, type AnyActorRef, type InspectionEvent, type Observer } from 'xstate';
+import { MissingPodError } from '../errors.js';
+import type { PeerEnsureMode, PeerEnsureRequest, PeerEnsureResult } from '../machines/discoveryMachine.js';
+import { discoveryMachine } from '../machines/discoveryMachine.js';
+import { podMachine, type OverflowReport, type TurnInput } from '../machines/podMachine.js';
+import { DISCOVERY_SYSTEM_ID, podSystemId, runtimeMachine } from '../machines/runtimeMachine.js';
+import { errorLine } from '../text.js';
+import type { PeerRelation, PodLiveness, PodMetadataStore, PodTransport } from '../types.js';
+import { validatePodName } from '../validatePodName.js';
+import { createDiagnostics, type DiagnosticRecord, type Diagnostics } from './createDiagnostics.js';
+import { createDiscovery, createWeakNotify, type DiscoveryDeps, type PodDiscovery } from './createDiscovery.js';
+import { createMemoryPodStore } from './createMemoryPodStore.js';
+import { createPodHandle, livenessOf, type PodActorRef, type PodHandle } from './createPodHandle.js';
+import { createWeakNotifyDecider } from './createWeakNotifyDecider.js';
+import { ensureExistingPeer } from './ensureExistingPeer.js';
+import { createOrchestratorWiring, type Orchestrator, type StartOrchestratorOptions } from './startOrchestrator.js';
+import { withTimeout, type TimerClock } from './withTimeout.js';
+
+/** What a turn handler receives (SPEC §3). */
+export interface TurnArgs {
+  readonly pod: PodHandle;
+  readonly input: unknown;
+  /** Drained notices, oldest first, each rendered as `[Notification]` + newline + message. */
+  readonly notices: readonly string[];
+  /** Aborted when the turn is interrupted (stop, pause, disconnect). */
+  readonly signal: AbortSignal;
+}
+
+/** The user's code for one turn of a pod. */
+export type TurnHandler = (args: TurnArgs) => Promise<void> | void;
+
+/** A clock as xstate takes it, plus the current time for diagnostics. */
+export type RuntimeClock = TimerClock & { now(): number };
+
+export interface PodRuntimeOptions {
+  /** Metadata store; default an in-memory one. */
+  readonly store?: PodMetadataStore;
+  /** An xstate inspection observer: sees every pod, the discovery actor, orchestrators and decisions. */
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Turn handler; the default only records turns in the pod's history. */
+  readonly turn?: TurnHandler;
+  /** Notify buffer capacity of each pod (default 128). */
+  readonly notifyBufferSize?: number;
+  /** Turns kept in each pod's history (default 1,000). */
+  readonly historyLimit?: number;
+  /** Diagnostic records kept (default 1,000). */
+  readonly diagnosticsLimit?: number;
+  /** Time source for timers and diagnostics (for example xstate's `SimulatedClock`). */
+  readonly clock?: RuntimeClock;
+  /** Reaches pods this runtime does not run. */
+  readonly transport?: PodTransport;
+  /** How long a transport may take to acknowledge a notice (default 5,000 ms). */
+  readonly deliveryTimeoutMs?: number;
+  /** Largest weak notify message in UTF-8 bytes (default 1 MiB). */
+  readonly maxMessageBytes?: number;
+}
+
+export interface SpawnPodOptions {
+  readonly name: string;
+  readonly role?: string;
+  readonly workspaceRoot?: string;
+  /** A pod that records this one as a spawned child; it must have a record. */
+  readonly parent?: string;
+}
+
+/** A podmesh runtime: one xstate actor system holding its pods. */
+export interface PodRuntime {
+  readonly store: PodMetadataStore;
+  readonly diagnostics: { recent(): DiagnosticRecord[] };
+  /** The root actor of the runtime's actor system. */
+  readonly actor: Actor<typeof runtimeMachine>;
+  /** Creates the pod's record if absent and runs its actor (`live.idle`). */
+  spawnPod(options: SpawnPodOptions): Promise<PodHandle>;
+  /** The handle of a pod this runtime runs, else `undefined`. */
+  pod(name: string): PodHandle | undefined;
+  /** The discovery view of `self`. */
+  discovery(self: string): PodDiscovery;
+  /** Starts the workspace's orchestrator pod and its ticket hook. */
+  startOrchestrator(options: StartOrchestratorOptions): Promise<Orchestrator>;
+  /** Stops every actor; pending ensures reject. */
+  stop(): Promise<void>;
+}
+
+/** Thrown by calls on a runtime that was stopped. */
+export class RuntimeStoppedError extends Error {
+  readonly code = 'runtime-stopped';
+  constructor() {
+    super('the podmesh runtime is stopped');
+    this.name = 'RuntimeStoppedError';
+  }
+}
+
+const defaultTurn: TurnHandler = () => undefined;
+
+/** Creates a runtime (SPEC §3–8). */
+export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
+  const store = options.store ?? createMemoryPodStore();
+  const clock = options.clock;
+  const diagnostics: Diagnostics = createDiagnostics({
+    ...(options.diagnosticsLimit === undefined ? {} : { limit: options.diagnosticsLimit }),
+    ...(clock === undefined ? {} : { now: () => clock.now() }),
+  });
+  const turn = options.turn ?? defaultTurn;
+  const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 5000;
+  let stopped = false;
+  let nextRequestId = 1;
+  const pendingEnsures = new Map<number, { resolve: (r: PeerEnsureResult) => void }>();
+
+  const podRef = (name: string): PodActorRef | undefined =>
+    root.system.get(podSystemId(name)) as PodActorRef | undefined;
+  const handle = (name: string): PodHandle | undefined => {
+    const ref = podRef(name);
+    return ref === undefined ? undefined : createPodHandle(name, ref);
+  };
+
+  const wiredPod = podMachine.provide({
+    actors: {
+      runTurn: fromPromise<void, TurnInput>(async ({ input, signal }) => {
+        const pod = handle(input.pod);
+        if (pod === undefined) return;
+        await turn({ pod, input: input.input, notices: input.notices, signal });
+      }),
+    },
+    actions: {
+      reportOverflow: (_, report: OverflowReport) =>
+        diagnostics.record('warn', 'pod', 'notify buffer full: dropped the oldest notice', {
+          pod: report.pod,
+          outcome: `dropped ${report.dropped} of ${report.bufferSize}`,
+        }),
+      reportTurnFailure: (_, failure: { pod: string; turn: number; error: unknown }) =>
+        diagnostics.record('warn', 'pod', 'turn failed; its notices went back to the buffer', {
+          pod: failure.pod,
+          error: errorLine(failure.error),
+        }),
+    },
+  });
+  const wiredDiscovery = discoveryMachine.provide({
+    actors: {
+      ensurePeer: fromPromise<PeerEnsureResult, PeerEnsureRequest>(async ({ input }) => {
+        try {
+          const relation = await ensureExistingPeer(store, input.self, input.peer, input.mode);
+          return { requestId: input.requestId, ok: true, relation };
+        } catch (error) {
+          return { requestId: input.requestId, ok: false, error };
+        }
+      }),
+    },
+  });
+
+  const requestEnsure = (self: string, peer: string, mode: PeerEnsureMode): Promise<PeerRelation | null> => {
+    if (stopped) return Promise.reject(new RuntimeStoppedError());
+    const requestId = nextRequestId++;
+    return new Promise<PeerEnsureResult>((resolve) => {
+      pendingEnsures.set(requestId, { resolve });
+      discovery().send({ type: 'peer.ensure', requestId, self, peer, mode });
+    }).then((result) => {
+      if (result.ok) return result.relation;
+      throw result.error;
+    });
+  };
+
+  const liveness = (name: string): PodLiveness | Promise<PodLiveness> => {
+    const ref = podRef(name);
+    if (ref !== undefined) return livenessOf(ref.getSnapshot());
+    const transport = options.transport;
+    if (transport === undefined) return { status: 'stopped' };
+    return Promise.resolve(transport.probe(name)).then((live) => live ?? { status: 'stopped' });
+  };
+
+  const deliver = (name: string, message: string): void | Promise<void> => {
+    const ref = podRef(name);
+    if (ref !== undefined) {
+      // In process, the acknowledgement is the actor accepting the event.
+      const before = ref.getSnapshot().context.accepted;
+      ref.send({ type: 'pod.notify', message, autoRun: false });
+      if (ref.getSnapshot().context.accepted === before) {
+        throw new Error(`notice not accepted: pod is ${livenessOf(ref.getSnapshot()).status}`);
+      }
+      return;
+    }
+    if (options.transport === undefined) throw new Error('no transport serves this pod');
+    return withTimeout(Promise.resolve(options.transport.notify(name, message, { autoRun: false })), deliveryTimeoutMs, clock);
+  };
+
+  const inspecting = options.inspect !== undefined;
+  const deps: DiscoveryDeps = {
+    store,
+    diagnostics,
+    decider: createWeakNotifyDecider(),
+    liveness,
+    deliver,
+    requestEnsure,
+    maxMessageBytes: options.maxMessageBytes ?? 1024 * 1024,
+    ...(inspecting
+      ? {
+          reportDecision: (self, peer, delivery, state) =>
+            discovery().send({ type: 'weakNotify.decided', self, peer, state, outcome: delivery.type }),
+        }
+      : {}),
+  };
+  const weakNotify = createWeakNotify(deps);
+
+  const orchestrators = createOrchestratorWiring({
+    root: () => root,
+    store,
+    diagnostics,
+    spawnPod: (spawn) => spawnPod(spawn),
+    requestEnsure,
+    weakNotify,
+    assertRunning: () => assertRunning(),
+  });
+
+  const root = createActor(
+    runtimeMachine.provide({ actors: { pod: wiredPod, discovery: wiredDiscovery, orchestrator: orchestrators.machine } }),
+    {
+      ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+      ...(clock === undefined ? {} : { clock }),
+    },
+  );
+  const discovery = (): AnyActorRef => root.system.get(DISCOVERY_SYSTEM_ID) as AnyActorRef;
+  root.start();
+  const discoveryActor = discovery() as AnyActorRef & {
+    on(type: 'peer.ensured', fn: (e: { result: PeerEnsureResult }) => void): unknown;
+  };
+  discoveryActor.on('peer.ensured', ({ result }) => {
+    const pending = pendingEnsures.get(result.requestId);
+    pendingEnsures.delete(result.requestId);
+    pending?.resolve(result);
+  });
+
+  const assertRunning = (): void => {
+    if (stopped) throw new RuntimeStoppedError();
+  };
+
+  const spawnPod = async ({ name, role, workspaceRoot, parent }: SpawnPodOptions): Promise<PodHandle> => {
+    assertRunning();
+    validatePodName(name);
+    if (parent !== undefined) {
+      validatePodName(parent);
+      if ((await store.read(parent)) === null) throw new MissingPodError(parent);
+    }
+    const existing = await store.read(name);
+    if (existing === null) {
+      await store.write({
+        name,
+        ...(role === undefined ? {} : { role }),
+        ...(workspaceRoot === undefined ? {} : { workspaceRoot }),
+        peers: [],
+        spawnedChildren: [],
+      });
+    } else if ((role !== undefined && role !== existing.role) || (workspaceRoot !== undefined && workspaceRoot !== existing.workspaceRoot)) {
+      await store.update(name, (record) => ({ ...record, ...(role === undefined ? {} : { role }), ...(workspaceRoot === undefined ? {} : { workspaceRoot }) }));
+    }
+    if (parent !== undefined) {
+      await store.update(parent, (record) =>
+        record.spawnedChildren.includes(name) ? record : { ...record, spawnedChildren: [...record.spawnedChildren, name] },
+      );
+    }
+    assertRunning();
+    const ref = podRef(name);
+    if (ref !== undefined) {
+      if (livenessOf(ref.getSnapshot()).status === 'stopped') ref.send({ type: 'pod.start' });
+      return createPodHandle(name, ref);
+    }
+    root.send({
+      type: 'pods.spawn',
+      pods: [
+        {
+          name,
+          ...(options.notifyBufferSize === undefined ? {} : { bufferSize: options.notifyBufferSize }),
+          ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
+        },
+      ],
+    });
+    return handle(name) as PodHandle;
+  };
+
+
+  return {
+    store,
+    diagnostics,
+    actor: root,
+    spawnPod,
+    pod: (name) => handle(validatePodName(name)),
+    discovery: (self) => createDiscovery(self, deps, weakNotify),
+    startOrchestrator: orchestrators.startOrchestrator,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      root.stop();
+      for (const [requestId, pending] of pendingEnsures) {
+        pending.resolve({ requestId, ok: false, error: new RuntimeStoppedError() });
+      }
+      pendingEnsures.clear();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { WeakNotifyDelivery } from './types.js';
+
+/** One line of display text for a weak notify outcome. */
+export function formatDelivery(outcome: WeakNotifyDelivery): string {
+  switch (outcome.type) {
+    case 'delivered':
+      return 'delivered (queued without starting a turn)';
+    case 'skipped-missing':
+      return 'skipped: no metadata for the target';
+    case 'skipped-not-visible':
+      return 'skipped: target not visible from the sender';
+    case 'skipped-not-peer':
+      return `skipped: target is visible as ${outcome.visibility}, not as a peer`;
+    case 'skipped-not-live':
+      return `skipped: target is ${outcome.status}${outcome.reason === undefined ? '' : ` (${outcome.reason})`}`;
+    case 'send-failed':
+      return `send failed: ${outcome.error}`;
+  }
+}

@@ -1,0 +1,248 @@
+import { assertEvent, assign, fromPromise, setup } from 'xstate';
+
+/** How a pod was created; `bufferSize` and `historyLimit` bound its memory. */
+export interface PodInput {
+  readonly name: string;
+  readonly bufferSize?: number;
+  readonly historyLimit?: number;
+}
+
+/** One completed or failed turn, as kept in the pod's bounded history. */
+export interface PodHistoryItem {
+  readonly turn: number;
+  readonly input: unknown;
+  readonly notices: readonly string[];
+  readonly ok: boolean;
+}
+
+/** JSON-safe context of a pod actor. */
+export interface PodContext {
+  readonly name: string;
+  readonly bufferSize: number;
+  readonly historyLimit: number;
+  /** Rendered notices waiting for a turn, oldest first. */
+  readonly buffer: readonly string[];
+  /** Notices handed to the running turn; they go back to the buffer if it does not complete. */
+  readonly turnNotices: readonly string[];
+  /** Inputs of `pod.run` events waiting for their turn. */
+  readonly inputs: readonly unknown[];
+  /** Input of the running turn. */
+  readonly turnInput: unknown;
+  /** A turn was asked for (autoRun notice or run) while one could not start. */
+  readonly runRequested: boolean;
+  /** Count of notices ever accepted: the in-process acknowledgement of a notify. */
+  readonly accepted: number;
+  /** Count of notices dropped because the buffer was full. */
+  readonly dropped: number;
+  readonly turns: number;
+  readonly history: readonly PodHistoryItem[];
+  readonly reason?: string;
+}
+
+/** Events a pod understands. */
+export type PodEvent =
+  | { type: 'pod.notify'; message: string; autoRun: boolean }
+  | { type: 'pod.run'; input?: unknown }
+  | { type: 'pod.pause' }
+  | { type: 'pod.resume' }
+  | { type: 'pod.stop' }
+  | { type: 'pod.start' }
+  | { type: 'pod.disconnect'; reason?: string }
+  | { type: 'pod.reconnect' };
+
+/** What the `runTurn` actor receives. */
+export interface TurnInput {
+  readonly pod: string;
+  readonly turn: number;
+  readonly input: unknown;
+  readonly notices: readonly string[];
+}
+
+/** Facts about an overflow, handed to the `reportOverflow` action. */
+export interface OverflowReport {
+  readonly pod: string;
+  readonly dropped: number;
+  readonly bufferSize: number;
+}
+
+export const DEFAULT_NOTIFY_BUFFER_SIZE = 128;
+export const DEFAULT_HISTORY_LIMIT = 1000;
+
+/** How a notice looks to the turn that drains it (SPEC §3). */
+export function renderNotice(message: string): string {
+  return `[Notification]\n${message}`;
+}
+
+function keepNewest<T>(items: readonly T[], limit: number): readonly T[] {
+  return items.length > limit ? items.slice(items.length - limit) : items;
+}
+
+/**
+ * A pod: `live` (`idle`, `running`, `paused`), `stopped` or `unreachable`,
+ * with a bounded notify buffer. A turn is the `runTurn` actor, provided by the
+ * runtime; leaving `running` before it completes stops it (aborting its
+ * signal) and puts its notices back at the front of the buffer.
+ */
+export const podMachine = setup({
+  types: {
+    input: {} as PodInput,
+    context: {} as PodContext,
+    events: {} as PodEvent,
+  },
+  actors: {
+    // Placeholder; the runtime provides the user's turn handler.
+    runTurn: fromPromise<void, TurnInput>(async () => undefined),
+  },
+  actions: {
+    queueNotice: assign(({ context, event }) => {
+      assertEvent(event, 'pod.notify');
+      const buffer = keepNewest([...context.buffer, renderNotice(event.message)], context.bufferSize);
+      const dropped = context.buffer.length + 1 - buffer.length;
+      return {
+        buffer,
+        accepted: context.accepted + 1,
+        dropped: context.dropped + dropped,
+        runRequested: context.runRequested || event.autoRun,
+      };
+    }),
+    queueInput: assign(({ context, event }) => {
+      assertEvent(event, 'pod.run');
+      return { inputs: [...context.inputs, event.input], runRequested: true };
+    }),
+    requestRun: assign({ runRequested: true }),
+    takeTurnNotices: assign(({ context }) => ({
+      turnNotices: context.buffer,
+      turnInput: context.inputs[0],
+      buffer: [],
+      inputs: context.inputs.slice(1),
+      runRequested: false,
+      turns: context.turns + 1,
+    })),
+    recordTurn: assign(({ context }) => ({
+      history: keepNewest(
+        [...context.history, { turn: context.turns, input: context.turnInput, notices: context.turnNotices, ok: true }],
+        context.historyLimit,
+      ),
+      turnNotices: [],
+      turnInput: undefined,
+    })),
+    recordFailedTurn: assign(({ context }) => ({
+      history: keepNewest(
+        [...context.history, { turn: context.turns, input: context.turnInput, notices: context.turnNotices, ok: false }],
+        context.historyLimit,
+      ),
+    })),
+    requeueTurnNotices: assign(({ context }) => {
+      const merged = [...context.turnNotices, ...context.buffer];
+      const buffer = keepNewest(merged, context.bufferSize);
+      return { buffer, turnNotices: [], dropped: context.dropped + merged.length - buffer.length };
+    }),
+    rememberReason: assign(({ event }) => {
+      assertEvent(event, 'pod.disconnect');
+      return { reason: event.reason ?? 'disconnected' };
+    }),
+    forgetReason: assign({ reason: undefined }),
+    // Named no-op; the runtime provides one that records a warn diagnostic.
+    reportOverflow: (_, _report: OverflowReport) => {},
+    reportTurnFailure: (_, _failure: { pod: string; turn: number; error: unknown }) => {},
+  },
+  guards: {
+    wantsRun: ({ context }) => context.runRequested,
+    isAutoRun: ({ event }) => event.type === 'pod.notify' && event.autoRun,
+    willOverflow: ({ context }) => context.buffer.length >= context.bufferSize,
+  },
+}).createMachine({
+  id: 'pod',
+  context: ({ input }) => ({
+    name: input.name,
+    bufferSize: Math.max(1, input.bufferSize ?? DEFAULT_NOTIFY_BUFFER_SIZE),
+    historyLimit: Math.max(0, input.historyLimit ?? DEFAULT_HISTORY_LIMIT),
+    buffer: [],
+    turnNotices: [],
+    inputs: [],
+    turnInput: undefined,
+    runRequested: false,
+    accepted: 0,
+    dropped: 0,
+    turns: 0,
+    history: [],
+  }),
+  initial: 'live',
+  states: {
+    live: {
+      initial: 'idle',
+      entry: 'forgetReason',
+      on: {
+        'pod.notify': [
+          {
+            guard: 'willOverflow',
+            actions: [
+              'queueNotice',
+              { type: 'reportOverflow', params: ({ context }) => ({ pod: context.name, dropped: 1, bufferSize: context.bufferSize }) },
+            ],
+          },
+          { actions: 'queueNotice' },
+        ],
+        'pod.stop': { target: 'stopped' },
+        'pod.disconnect': { target: 'unreachable', actions: 'rememberReason' },
+      },
+      states: {
+        idle: {
+          always: { guard: 'wantsRun', target: 'running' },
+          on: {
+            'pod.run': { target: 'running', actions: 'queueInput' },
+            'pod.pause': { target: 'paused' },
+          },
+        },
+        running: {
+          entry: 'takeTurnNotices',
+          invoke: {
+            src: 'runTurn',
+            input: ({ context }) => ({
+              pod: context.name,
+              turn: context.turns,
+              input: context.turnInput,
+              notices: context.turnNotices,
+            }),
+            onDone: { target: 'idle', actions: 'recordTurn' },
+            onError: {
+              target: 'idle',
+              actions: [
+                'recordFailedTurn',
+                {
+                  type: 'reportTurnFailure',
+                  params: ({ context, event }) => ({ pod: context.name, turn: context.turns, error: event.error }),
+                },
+                'requeueTurnNotices',
+              ],
+            },
+          },
+          on: {
+            'pod.run': { actions: 'queueInput' },
+            'pod.pause': { target: 'paused', actions: 'requeueTurnNotices' },
+            'pod.stop': { target: '#pod.stopped', actions: 'requeueTurnNotices' },
+            'pod.disconnect': { target: '#pod.unreachable', actions: ['requeueTurnNotices', 'rememberReason'] },
+          },
+        },
+        paused: {
+          on: {
+            'pod.resume': [{ guard: 'wantsRun', target: 'running' }, { target: 'idle' }],
+            'pod.run': { target: 'running', actions: 'queueInput' },
+          },
+        },
+      },
+    },
+    stopped: {
+      on: {
+        'pod.start': { target: 'live' },
+      },
+    },
+    unreachable: {
+      on: {
+        'pod.reconnect': { target: 'live' },
+        'pod.start': { target: 'live' },
+        'pod.stop': { target: 'stopped' },
+      },
+    },
+  },
+});

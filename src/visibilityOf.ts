@@ -1,0 +1,13 @@
+import type { PodMetadata, Visibility } from './types.js';
+
+/**
+ * Where `name` stands in `self`'s view, computed from `self`'s own record only
+ * (SPEC §4): self > spawned-child > peer. A missing record sees only itself.
+ */
+export function visibilityOf(self: string, record: PodMetadata | null, name: string): Visibility | undefined {
+  if (name === self) return 'self';
+  if (record === null) return undefined;
+  if (record.spawnedChildren.includes(name)) return 'spawned-child';
+  if (record.peers.includes(name)) return 'peer';
+  return undefined;
+}
