@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { InspectionEvent } from 'xstate';
+import type { AnyActorRef, InspectionEvent } from 'xstate';
 import {
   createMemoryPodStore,
   createPodRuntime,
@@ -182,7 +182,7 @@ records('should show every decision to the inspector as an event naming its fina
   await view.sendWeakNotifyToLivePeer('ghost', 'x');
   const decided = events
     .filter((e): e is Extract<InspectionEvent, { type: '@xstate.event' }> => e.type === '@xstate.event' && e.event.type === 'weakNotify.decided')
-    .map((e) => [e.event.state, e.event.outcome, e.actorRef.id]);
+    .map((e) => [e.event.state, e.event.outcome, (e.actorRef as AnyActorRef).id]);
   assert.equal(decided, [
     ['delivered', 'delivered', 'discovery'],
     ['skippedMissing', 'skipped-missing', 'discovery'],
