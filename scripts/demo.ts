@@ -1,0 +1,129 @@
+/**
+ * The podmesh demo (`npm start`): a fresh workspace with the file store, a
+ * companion and an orchestrator whose peer metadata is one-directional, ticket
+ * lifecycle events and passive reads, then the companion stopped, disconnected
+ * and deleted in turn. Prints what the hook did for every step and what the
+ * companion has queued.
+ *
+ * Usage: npm start [-- --keep] [-- --help]
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createFsPodStore,
+  createPodRuntime,
+  formatDelivery,
+  type PeerEnsureOutcome,
+  type ToolResult,
+  type WeakNotifyDelivery,
+} from '../src/index.js';
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(
+    [
+      'usage: npm start [-- --keep]',
+      '',
+      'Runs the podmesh demo in a new temporary workspace and prints a table of',
+      'ticket events, the peer ensure result and the weak notify outcome of each.',
+      '  --keep   keep the temporary workspace (pods/ and tickets/) and print its path',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+const unknown = args.filter((a) => a !== '--keep');
+if (unknown.length > 0) {
+  process.stderr.write(`podmesh demo: unknown argument ${JSON.stringify(unknown[0])} (try --help)\n`);
+  process.exit(2);
+}
+
+function describeEnsure(ensure: PeerEnsureOutcome | undefined): string {
+  if (ensure === undefined) return '—';
+  if (ensure.type === 'ensured') return 'ensured (reciprocal)';
+  if (ensure.type === 'companion-missing') return 'companion missing';
+  return `failed: ${ensure.code ?? ensure.error}`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
+  const line = (r: string[]) => r.map((cell, i) => cell + ' '.repeat(widths[i]! - [...cell].length)).join('  ').trimEnd();
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+const base = await mkdtemp(join(tmpdir(), 'podmesh-demo-'));
+const workspaceRoot = join(base, 'yoi');
+await mkdir(workspaceRoot);
+const store = createFsPodStore(join(base, 'pods'));
+const runtime = createPodRuntime({ store });
+
+try {
+  // A companion and an orchestrator that exist, with the peer relation on one side only.
+  const companion = await runtime.spawnPod({ name: 'yoi', role: 'companion', workspaceRoot });
+  await runtime.spawnPod({ name: 'yoi-orchestrator', role: 'orchestrator', workspaceRoot });
+  await store.addPeer('yoi', 'yoi-orchestrator');
+  const before = `orchestrator peers ${JSON.stringify((await store.read('yoi-orchestrator'))?.peers)}, companion peers ${JSON.stringify((await store.read('yoi'))?.peers)}`;
+
+  const orchestrator = await runtime.startOrchestrator({ workspaceRoot });
+  const after = `orchestrator peers ${JSON.stringify((await store.read('yoi-orchestrator'))?.peers)}, companion peers ${JSON.stringify((await store.read('yoi'))?.peers)}`;
+
+  let last: { kind: string; ensure: PeerEnsureOutcome; delivery: WeakNotifyDelivery } | undefined;
+  orchestrator.actor.on('ticket.handled', (e) => {
+    last = { kind: e.event.kind, ensure: e.ensure, delivery: e.delivery };
+  });
+  const rows: string[][] = [['step', 'tool', 'event', 'ensure', 'delivery']];
+  const step = async (label: string, call: () => Promise<ToolResult>): Promise<ToolResult> => {
+    last = undefined;
+    const result = await call();
+    rows.push([
+      label,
+      result.isError ? `${result.toolName} (error)` : result.toolName,
+      last?.kind ?? 'none (no notice)',
+      describeEnsure(last?.ensure),
+      last === undefined ? '—' : formatDelivery(last.delivery),
+    ]);
+    return result;
+  };
+
+  const { tools } = orchestrator;
+  const created = await step('create a ticket', () => tools.create({ title: 'Add login rate limiting', body: 'Limit to 5 attempts a minute.' }));
+  const ticket = (JSON.parse(created.content) as { ticket: string }).ticket;
+  await step('plan it', () => tools.comment({ ticket, event: 'plan', body: 'Token bucket per account.' }));
+  await step('intake ready', () => tools.intakeReady({ ticket }));
+  await step('passive read', () => tools.show({ ticket }));
+  await step('passive list', () => tools.list());
+  await step('queue it', () => tools.setState({ ticket, to: 'queued' }));
+  await step('start work', () => tools.setState({ ticket, to: 'inprogress' }));
+  await step('bad move (error)', () => tools.setState({ ticket, to: 'planning' }));
+  companion.stop();
+  await step('companion stopped', () => tools.comment({ ticket, event: 'implementation_report', body: 'Done, see PR.' }));
+  companion.start();
+  companion.disconnect('simulated network fault');
+  await step('companion unreachable', () => tools.review({ ticket, review: 'approve' }));
+  companion.reconnect();
+  await step('companion back', () => tools.setState({ ticket, to: 'done' }));
+  await store.delete('yoi');
+  await step('companion deleted', () => tools.close({ ticket, resolution: 'Shipped in 1.4.' }));
+
+  const out: string[] = [];
+  out.push(`podmesh demo — workspace ${workspaceRoot} (file store)`, '');
+  out.push(`before start: ${before}`);
+  out.push(`at start:     ensure ${describeEnsure(orchestrator.installed)}; ${after}`, '');
+  out.push(table(rows), '');
+  out.push(`companion status: ${companion.status}/${companion.activity ?? '-'}, turns run: ${companion.history().length}`);
+  out.push(`companion queued notices (${companion.pendingNotices().length}, autoRun=false, no turn started):`);
+  for (const [i, notice] of companion.pendingNotices().entries()) {
+    out.push(`--- notice ${i + 1}`, notice);
+  }
+  const diagnostics = runtime.diagnostics.recent();
+  out.push('', `diagnostics: ${diagnostics.length} records (${diagnostics.filter((d) => d.level === 'warn').length} warn)`);
+  for (const d of diagnostics.filter((r) => r.level === 'warn')) {
+    out.push(`  warn ${d.scope}: ${d.message} [${Object.entries(d.fields).map(([k, v]) => `${k}=${v}`).join(' ')}]`);
+  }
+  process.stdout.write(out.join('\n') + '\n');
+} finally {
+  await runtime.stop();
+  if (args.includes('--keep')) process.stdout.write(`kept ${base}\n`);
+  else await rm(base, { recursive: true, force: true });
+}
