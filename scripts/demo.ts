@@ -68,14 +68,18 @@ try {
   const orchestrator = await runtime.startOrchestrator({ workspaceRoot });
   const after = `orchestrator peers ${JSON.stringify((await store.read('yoi-orchestrator'))?.peers)}, companion peers ${JSON.stringify((await store.read('yoi'))?.peers)}`;
 
-  let last: { kind: string; ensure: PeerEnsureOutcome; delivery: WeakNotifyDelivery } | undefined;
+  // What the hook did for the latest tool call, as the orchestrator actor emits it.
+  const seen: { last?: { kind: string; ensure: PeerEnsureOutcome; delivery: WeakNotifyDelivery } } = {};
   orchestrator.actor.on('ticket.handled', (e) => {
-    last = { kind: e.event.kind, ensure: e.ensure, delivery: e.delivery };
+    seen.last = { kind: e.event.kind, ensure: e.ensure, delivery: e.delivery };
   });
+  // A call, not a read of `seen.last`: TypeScript would keep it narrowed to undefined across the await.
+  const lastHandled = () => seen.last;
   const rows: string[][] = [['step', 'tool', 'event', 'ensure', 'delivery']];
   const step = async (label: string, call: () => Promise<ToolResult>): Promise<ToolResult> => {
-    last = undefined;
+    seen.last = undefined;
     const result = await call();
+    const last = lastHandled();
     rows.push([
       label,
       result.isError ? `${result.toolName} (error)` : result.toolName,

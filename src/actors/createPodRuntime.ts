@@ -103,6 +103,7 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
   const turn = options.turn ?? defaultTurn;
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 5000;
   let stopped = false;
+  const stopping = new AbortController();
   let nextRequestId = 1;
   const pendingEnsures = new Map<number, { resolve: (r: PeerEnsureResult) => void }>();
 
@@ -208,6 +209,7 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     requestEnsure,
     weakNotify,
     assertRunning: () => assertRunning(),
+    stopSignal: stopping.signal,
   });
 
   const root = createActor(
@@ -288,6 +290,7 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
       if (stopped) return;
       stopped = true;
       root.stop();
+      stopping.abort(new RuntimeStoppedError());
       for (const [requestId, pending] of pendingEnsures) {
         pending.resolve({ requestId, ok: false, error: new RuntimeStoppedError() });
       }

@@ -61,6 +61,21 @@ export interface OrchestratorDeps {
   requestEnsure(self: string, peer: string, mode: 'ensure'): Promise<PeerRelation | null>;
   readonly weakNotify: WeakNotify;
   assertRunning(): void;
+  /** Aborted when the runtime stops, so nothing waits for an actor that is gone. */
+  readonly stopSignal: AbortSignal;
+}
+
+/** Settles `executor`'s promise, or rejects it with the stop error once the runtime stops. */
+function untilStopped<T>(signal: AbortSignal, executor: (resolve: (value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    executor((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    });
+  });
 }
 
 function hookFields(companion: string, event: TicketLifecycleEvent | undefined): DiagnosticFields {
@@ -118,7 +133,7 @@ export function createOrchestratorWiring(deps: OrchestratorDeps) {
     root.send({ type: 'orchestrator.spawn', input: { self: names.orchestrator, companion: names.companion } });
     const actor = root.system.get(id) as ActorRefFrom<typeof wired>;
     const handled = new Map<number, (result: HookResult) => void>();
-    const installed = new Promise<PeerEnsureOutcome>((resolve) => {
+    const installed = untilStopped<PeerEnsureOutcome>(deps.stopSignal, (resolve) => {
       actor.on('orchestrator.installed', (event: Extract<OrchestratorEmitted, { type: 'orchestrator.installed' }>) => resolve(event.ensure));
     });
     actor.on('ticket.handled', (event: Extract<OrchestratorEmitted, { type: 'ticket.handled' }>) => {
@@ -143,7 +158,7 @@ export function createOrchestratorWiring(deps: OrchestratorDeps) {
         refFile: lifecycle.refFile,
       });
       const event: TicketLifecycleEvent = { requestId: nextEventId++, ticket: ticket.id, kind: lifecycle.kind, notice };
-      return new Promise<HookResult>((resolve) => {
+      return untilStopped<HookResult>(deps.stopSignal, (resolve) => {
         handled.set(event.requestId, resolve);
         actor.send({ type: 'ticket.lifecycle', event });
       });

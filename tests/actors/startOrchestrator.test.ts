@@ -278,5 +278,29 @@ boundaries('should keep tickets in <workspaceRoot>/.podmesh/tickets by default',
   }
 });
 
+boundaries('should reject a hook still running when the runtime stops, instead of hanging', async () => {
+  const { store, orchestrator, runtime } = await start();
+  const id = await ticketIn(orchestrator);
+  // Hold the ensure inside its store read, so the hook is in flight when the runtime stops.
+  let entered!: () => void;
+  const inFlight = new Promise<void>((resolve) => (entered = resolve));
+  const read = store.read;
+  store.read = (name) => (name === 'yoi' ? (entered(), new Promise(() => undefined)) : read(name));
+  const pending = orchestrator.handleToolResult({
+    toolName: 'TicketComment',
+    isError: false,
+    summary: 'Commented',
+    content: JSON.stringify({ ok: true, ticket: id, event: 'comment' }),
+  });
+  await inFlight;
+  await runtime.stop();
+  try {
+    await pending;
+    assert.unreachable('the hook must not resolve after stop');
+  } catch (error) {
+    assert.is((error as { code?: string }).code, 'runtime-stopped');
+  }
+});
+
 boundaries.run();
 
