@@ -1,6 +1,7 @@
+import { boundLine } from './text.js';
 import type { WeakNotifyDelivery } from './types.js';
 
-/** One line of display text for a weak notify outcome. */
+/** One line of display text for a weak notify outcome (errors and reasons made one line, bounded to 200). */
 export function formatDelivery(outcome: WeakNotifyDelivery): string {
   switch (outcome.type) {
     case 'delivered':
@@ -12,8 +13,8 @@ export function formatDelivery(outcome: WeakNotifyDelivery): string {
     case 'skipped-not-peer':
       return `skipped: target is visible as ${outcome.visibility}, not as a peer`;
     case 'skipped-not-live':
-      return `skipped: target is ${outcome.status}${outcome.reason === undefined ? '' : ` (${outcome.reason})`}`;
+      return `skipped: target is ${outcome.status}${outcome.reason === undefined ? '' : ` (${boundLine(outcome.reason, 200)})`}`;
     case 'send-failed':
-      return `send failed: ${outcome.error}`;
+      return `send failed: ${boundLine(outcome.error, 200)}`;
   }
 }

@@ -53,7 +53,9 @@ export type OrchestratorEmitted =
       delivery: WeakNotifyDelivery;
     };
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+// The runtime's actors never reject; a rejection means a broken custom actor. Its
+// message may hold anything (a stack, a path), so only the error's class name leaves.
+const describe = (error: unknown): string => `${error instanceof Error ? error.name : typeof error} from a rejected actor`;
 const failedEnsure = (error: unknown): PeerEnsureOutcome => ({ type: 'failed', error: describe(error) });
 
 /**
