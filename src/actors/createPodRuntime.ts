@@ -2,7 +2,7 @@ import { createActor, fromPromise, type Actor, type AnyActorRef, type Inspection
 import { MissingPodError } from '../errors.js';
 import type { PeerEnsureMode, PeerEnsureRequest, PeerEnsureResult } from '../machines/discoveryMachine.js';
 import { discoveryMachine } from '../machines/discoveryMachine.js';
-import { podMachine, type OverflowReport, type TurnInput } from '../machines/podMachine.js';
+import { podMachine, type OverflowReport, type PodEvent, type TurnInput } from '../machines/podMachine.js';
 import { DISCOVERY_SYSTEM_ID, podSystemId, runtimeMachine } from '../machines/runtimeMachine.js';
 import { errorLine } from '../text.js';
 import type { PeerRelation, PodLiveness, PodMetadataStore, PodTransport } from '../types.js';
@@ -71,6 +71,11 @@ export interface PodRuntime {
   readonly actor: Actor<typeof runtimeMachine>;
   /** Creates the pod's record if absent and runs its actor (`live.idle`). */
   spawnPod(options: SpawnPodOptions): Promise<PodHandle>;
+  /**
+   * Spawns many pods in order (all names are validated first); the way to
+   * start thousands. `onProgress` is called after each pod.
+   */
+  spawnPods(spawns: readonly SpawnPodOptions[], onProgress?: (done: number, total: number) => void): Promise<PodHandle[]>;
   /** The handle of a pod this runtime runs, else `undefined`. */
   pod(name: string): PodHandle | undefined;
   /** The discovery view of `self`. */
@@ -107,8 +112,9 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
   let nextRequestId = 1;
   const pendingEnsures = new Map<number, { resolve: (r: PeerEnsureResult) => void }>();
 
-  const podRef = (name: string): PodActorRef | undefined =>
-    root.system.get(podSystemId(name)) as PodActorRef | undefined;
+  // The runtime's own pods, for lookups and for stopping them (they are not root's spawned children).
+  const pods = new Map<string, PodActorRef>();
+  const podRef = (name: string): PodActorRef | undefined => pods.get(name);
   const handle = (name: string): PodHandle | undefined => {
     const ref = podRef(name);
     return ref === undefined ? undefined : createPodHandle(name, ref);
@@ -213,7 +219,7 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
   });
 
   const root = createActor(
-    runtimeMachine.provide({ actors: { pod: wiredPod, discovery: wiredDiscovery, orchestrator: orchestrators.machine } }),
+    runtimeMachine.provide({ actors: { discovery: wiredDiscovery, orchestrator: orchestrators.machine } }),
     {
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
       ...(clock === undefined ? {} : { clock }),
@@ -234,13 +240,29 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     if (stopped) throw new RuntimeStoppedError();
   };
 
-  const spawnPod = async ({ name, role, workspaceRoot, parent }: SpawnPodOptions): Promise<PodHandle> => {
-    assertRunning();
-    validatePodName(name);
-    if (parent !== undefined) {
-      validatePodName(parent);
-      if ((await store.read(parent)) === null) throw new MissingPodError(parent);
+  const podInput = (name: string) => ({
+    name,
+    ...(options.notifyBufferSize === undefined ? {} : { bufferSize: options.notifyBufferSize }),
+    ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
+  });
+
+  /** Runs the pod's actor (a member of root's system), or starts it again if it was stopped. */
+  const runPod = (name: string): PodHandle => {
+    let ref = podRef(name);
+    if (ref === undefined) {
+      const id = podSystemId(name);
+      ref = createActor(wiredPod, { parent: root, id, systemId: id, input: podInput(name) });
+      pods.set(name, ref);
+      ref.start();
+    } else if (livenessOf(ref.getSnapshot()).status === 'stopped') {
+      ref.send({ type: 'pod.start' });
     }
+    return createPodHandle(name, ref);
+  };
+
+  /** Creates or refreshes the pod's record (SPEC §3); the parent must exist. */
+  const prepareRecord = async ({ name, role, workspaceRoot, parent }: SpawnPodOptions): Promise<void> => {
+    if (parent !== undefined && (await store.read(parent)) === null) throw new MissingPodError(parent);
     const existing = await store.read(name);
     if (existing === null) {
       await store.write({
@@ -251,44 +273,62 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
         spawnedChildren: [],
       });
     } else if ((role !== undefined && role !== existing.role) || (workspaceRoot !== undefined && workspaceRoot !== existing.workspaceRoot)) {
-      await store.update(name, (record) => ({ ...record, ...(role === undefined ? {} : { role }), ...(workspaceRoot === undefined ? {} : { workspaceRoot }) }));
+      await store.update(name, (record) => ({
+        ...record,
+        ...(role === undefined ? {} : { role }),
+        ...(workspaceRoot === undefined ? {} : { workspaceRoot }),
+      }));
     }
     if (parent !== undefined) {
       await store.update(parent, (record) =>
         record.spawnedChildren.includes(name) ? record : { ...record, spawnedChildren: [...record.spawnedChildren, name] },
       );
     }
-    assertRunning();
-    const ref = podRef(name);
-    if (ref !== undefined) {
-      if (livenessOf(ref.getSnapshot()).status === 'stopped') ref.send({ type: 'pod.start' });
-      return createPodHandle(name, ref);
-    }
-    root.send({
-      type: 'pods.spawn',
-      pods: [
-        {
-          name,
-          ...(options.notifyBufferSize === undefined ? {} : { bufferSize: options.notifyBufferSize }),
-          ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
-        },
-      ],
-    });
-    return handle(name) as PodHandle;
   };
 
+  const validateSpawn = (spawn: SpawnPodOptions): void => {
+    validatePodName(spawn.name);
+    if (spawn.parent !== undefined) validatePodName(spawn.parent);
+  };
+
+  const spawnPod = async (spawn: SpawnPodOptions): Promise<PodHandle> => {
+    assertRunning();
+    validateSpawn(spawn);
+    await prepareRecord(spawn);
+    assertRunning();
+    return runPod(spawn.name);
+  };
+
+  const spawnPods = async (
+    spawns: readonly SpawnPodOptions[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<PodHandle[]> => {
+    assertRunning();
+    spawns.forEach(validateSpawn);
+    const handles: PodHandle[] = [];
+    for (const spawn of spawns) {
+      await prepareRecord(spawn);
+      assertRunning();
+      handles.push(runPod(spawn.name));
+      onProgress?.(handles.length, spawns.length);
+    }
+    return handles;
+  };
 
   return {
     store,
     diagnostics,
     actor: root,
     spawnPod,
+    spawnPods,
     pod: (name) => handle(validatePodName(name)),
     discovery: (self) => createDiscovery(self, deps, weakNotify),
     startOrchestrator: orchestrators.startOrchestrator,
     async stop() {
       if (stopped) return;
       stopped = true;
+      // xstate refuses `stop()` on an actor with a parent; its own stop event is what stopChild uses.
+      for (const ref of pods.values()) ref.send({ type: 'xstate.stop' } as unknown as PodEvent);
       root.stop();
       stopping.abort(new RuntimeStoppedError());
       for (const [requestId, pending] of pendingEnsures) {

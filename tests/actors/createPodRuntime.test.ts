@@ -168,6 +168,18 @@ handle('should record a warn diagnostic for a failing turn without its stack', a
   assert.is(pod.activity, 'idle');
 });
 
+handle('should stop every pod actor and abort running turns when the runtime stops', async () => {
+  let signal: AbortSignal | undefined;
+  runtime = createPodRuntime({ turn: (args) => new Promise<void>(() => void (signal = args.signal)) });
+  const pods = await runtime.spawnPods([{ name: 'a' }, { name: 'b' }, { name: 'c', parent: 'a' }]);
+  pods[0]!.run();
+  await new Promise((resolve) => setImmediate(resolve));
+  await runtime.stop();
+  assert.ok(signal?.aborted);
+  assert.equal(pods.map((p) => p.actor.getSnapshot().status), ['stopped', 'stopped', 'stopped']);
+  assert.is(runtime.actor.getSnapshot().status, 'stopped');
+});
+
 handle('should disconnect to unreachable and come back with reconnect or start', async () => {
   runtime = createPodRuntime();
   const pod = await runtime.spawnPod({ name: 'p' });
