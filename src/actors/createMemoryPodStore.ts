@@ -5,7 +5,7 @@
 import { CorruptMetadataError, StateMissingError } from '../errors.js';
 import type { PodMetadata, PodMetadataStore } from '../types.js';
 import { validatePodName } from '../validatePodName.js';
-import { deepFreeze, parseRecord, toStoredRecord, withPeer, withPeers, withoutPeer } from './podRecord.js';
+import { deepFreeze, parseRecord, toFrozenRecord, withPeer, withPeers, withoutPeer } from './podRecord.js';
 
 /** A memory store with a seam to plant arbitrary stored text. */
 export interface MemoryPodStore extends PodMetadataStore {
@@ -52,7 +52,7 @@ export function createMemoryPodStore(): MemoryPodStore {
     if (record === null) throw new StateMissingError(name);
     const next = fn(record);
     if (next === record) return record;
-    const stored = toStoredRecord(name, next).record;
+    const stored = toFrozenRecord(name, next);
     entries.set(name, stored);
     return stored;
   }
@@ -75,7 +75,7 @@ export function createMemoryPodStore(): MemoryPodStore {
     },
     async write(record) {
       const name = validatePodName(record.name);
-      entries.set(name, toStoredRecord(name, record).record);
+      entries.set(name, toFrozenRecord(name, record));
     },
     async writeRaw(name, text) {
       validatePodName(name);

@@ -2,7 +2,7 @@ import { createActor, fromPromise, type Actor, type AnyActorRef, type Inspection
 import { MissingPodError } from '../errors.js';
 import type { PeerEnsureMode, PeerEnsureRequest, PeerEnsureResult } from '../machines/discoveryMachine.js';
 import { discoveryMachine } from '../machines/discoveryMachine.js';
-import { podMachine, type OverflowReport, type PodEvent, type TurnInput } from '../machines/podMachine.js';
+import { podMachine, type OverflowReport, type PodEvent, type PodInput, type TurnInput } from '../machines/podMachine.js';
 import { DISCOVERY_SYSTEM_ID, podSystemId, runtimeMachine } from '../machines/runtimeMachine.js';
 import { errorLine } from '../text.js';
 import type { PeerRelation, PodLiveness, PodMetadataStore, PodTransport } from '../types.js';
@@ -75,7 +75,7 @@ export interface PodRuntime {
    * Spawns many pods in order (all names are validated first); the way to
    * start thousands. `onProgress` is called after each pod.
    */
-  spawnPods(spawns: readonly SpawnPodOptions[], onProgress?: (done: number, total: number) => void): Promise<PodHandle[]>;
+  spawnPods(spawns: readonly SpawnPodOptions[], onProgress?: (done: number, total: number) => void): Promise<void>;
   /** The handle of a pod this runtime runs, else `undefined`. */
   pod(name: string): PodHandle | undefined;
   /** The discovery view of `self`. */
@@ -240,14 +240,10 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     if (stopped) throw new RuntimeStoppedError();
   };
 
-  const podInput = (name: string) => ({
-    name,
-    ...(options.notifyBufferSize === undefined ? {} : { bufferSize: options.notifyBufferSize }),
-    ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
-  });
+  const podInput = (name: string): PodInput => ({ name, bufferSize: options.notifyBufferSize, historyLimit: options.historyLimit });
 
   /** Runs the pod's actor (a member of root's system), or starts it again if it was stopped. */
-  const runPod = (name: string): PodHandle => {
+  const runPod = (name: string): PodActorRef => {
     let ref = podRef(name);
     if (ref === undefined) {
       const id = podSystemId(name);
@@ -257,7 +253,7 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     } else if (livenessOf(ref.getSnapshot()).status === 'stopped') {
       ref.send({ type: 'pod.start' });
     }
-    return createPodHandle(name, ref);
+    return ref;
   };
 
   /** Creates or refreshes the pod's record (SPEC §3); the parent must exist. */
@@ -296,23 +292,22 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     validateSpawn(spawn);
     await prepareRecord(spawn);
     assertRunning();
-    return runPod(spawn.name);
+    return createPodHandle(spawn.name, runPod(spawn.name));
   };
 
   const spawnPods = async (
     spawns: readonly SpawnPodOptions[],
     onProgress?: (done: number, total: number) => void,
-  ): Promise<PodHandle[]> => {
+  ): Promise<void> => {
     assertRunning();
     spawns.forEach(validateSpawn);
-    const handles: PodHandle[] = [];
+    let done = 0;
     for (const spawn of spawns) {
       await prepareRecord(spawn);
       assertRunning();
-      handles.push(runPod(spawn.name));
-      onProgress?.(handles.length, spawns.length);
+      runPod(spawn.name);
+      onProgress?.(++done, spawns.length);
     }
-    return handles;
   };
 
   return {

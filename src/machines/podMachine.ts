@@ -65,6 +65,9 @@ export interface OverflowReport {
   readonly bufferSize: number;
 }
 
+// One shared empty list for every idle pod: 100,000 pods must not hold 500,000 empty arrays.
+const EMPTY: readonly never[] = Object.freeze([]);
+
 export const DEFAULT_NOTIFY_BUFFER_SIZE = 128;
 export const DEFAULT_HISTORY_LIMIT = 1000;
 
@@ -76,6 +79,11 @@ export function renderNotice(message: string): string {
 function keepNewest<T>(items: readonly T[], limit: number): readonly T[] {
   return items.length > limit ? items.slice(items.length - limit) : items;
 }
+
+const reportOverflow = {
+  type: 'reportOverflow',
+  params: ({ context }: { context: PodContext }): OverflowReport => ({ pod: context.name, dropped: 1, bufferSize: context.bufferSize }),
+} as const;
 
 /**
  * A pod: `live` (`idle`, `running`, `paused`), `stopped` or `unreachable`,
@@ -113,7 +121,7 @@ export const podMachine = setup({
     takeTurnNotices: assign(({ context }) => ({
       turnNotices: context.buffer,
       turnInput: context.inputs[0],
-      buffer: [],
+      buffer: EMPTY,
       inputs: context.inputs.slice(1),
       runRequested: false,
       turns: context.turns + 1,
@@ -123,7 +131,7 @@ export const podMachine = setup({
         [...context.history, { turn: context.turns, input: context.turnInput, notices: context.turnNotices, ok: true }],
         context.historyLimit,
       ),
-      turnNotices: [],
+      turnNotices: EMPTY,
       turnInput: undefined,
     })),
     recordFailedTurn: assign(({ context }) => ({
@@ -135,7 +143,7 @@ export const podMachine = setup({
     requeueTurnNotices: assign(({ context }) => {
       const merged = [...context.turnNotices, ...context.buffer];
       const buffer = keepNewest(merged, context.bufferSize);
-      return { buffer, turnNotices: [], dropped: context.dropped + merged.length - buffer.length };
+      return { buffer, turnNotices: EMPTY, dropped: context.dropped + merged.length - buffer.length };
     }),
     rememberReason: assign(({ event }) => {
       assertEvent(event, 'pod.disconnect');
@@ -150,6 +158,8 @@ export const podMachine = setup({
     wantsRun: ({ context }) => context.runRequested,
     isAutoRun: ({ event }) => event.type === 'pod.notify' && event.autoRun,
     willOverflow: ({ context }) => context.buffer.length >= context.bufferSize,
+    isAutoRunOverflowing: ({ context, event }) =>
+      event.type === 'pod.notify' && event.autoRun && context.buffer.length >= context.bufferSize,
   },
 }).createMachine({
   id: 'pod',
@@ -157,39 +167,33 @@ export const podMachine = setup({
     name: input.name,
     bufferSize: Math.max(1, input.bufferSize ?? DEFAULT_NOTIFY_BUFFER_SIZE),
     historyLimit: Math.max(0, input.historyLimit ?? DEFAULT_HISTORY_LIMIT),
-    buffer: [],
-    turnNotices: [],
-    inputs: [],
+    buffer: EMPTY,
+    turnNotices: EMPTY,
+    inputs: EMPTY,
     turnInput: undefined,
     runRequested: false,
     accepted: 0,
     dropped: 0,
     turns: 0,
-    history: [],
+    history: EMPTY,
   }),
   initial: 'live',
   states: {
     live: {
       initial: 'idle',
-      entry: 'forgetReason',
       on: {
-        'pod.notify': [
-          {
-            guard: 'willOverflow',
-            actions: [
-              'queueNotice',
-              { type: 'reportOverflow', params: ({ context }) => ({ pod: context.name, dropped: 1, bufferSize: context.bufferSize }) },
-            ],
-          },
-          { actions: 'queueNotice' },
-        ],
+        'pod.notify': [{ guard: 'willOverflow', actions: ['queueNotice', reportOverflow] }, { actions: 'queueNotice' }],
         'pod.stop': { target: 'stopped' },
         'pod.disconnect': { target: 'unreachable', actions: 'rememberReason' },
       },
       states: {
         idle: {
-          always: { guard: 'wantsRun', target: 'running' },
           on: {
+            // A weak notice falls through to live's handler: queued, still idle.
+            'pod.notify': [
+              { guard: 'isAutoRunOverflowing', target: 'running', actions: ['queueNotice', reportOverflow] },
+              { guard: 'isAutoRun', target: 'running', actions: 'queueNotice' },
+            ],
             'pod.run': { target: 'running', actions: 'queueInput' },
             'pod.pause': { target: 'paused' },
           },
@@ -204,7 +208,11 @@ export const podMachine = setup({
               input: context.turnInput,
               notices: context.turnNotices,
             }),
-            onDone: { target: 'idle', actions: 'recordTurn' },
+            // No `always` on idle: eventless transitions are re-checked on every event, notifies included.
+            onDone: [
+              { guard: 'wantsRun', target: 'running', reenter: true, actions: 'recordTurn' },
+              { target: 'idle', actions: 'recordTurn' },
+            ],
             onError: {
               target: 'idle',
               actions: [
@@ -239,9 +247,9 @@ export const podMachine = setup({
     },
     unreachable: {
       on: {
-        'pod.reconnect': { target: 'live' },
-        'pod.start': { target: 'live' },
-        'pod.stop': { target: 'stopped' },
+        'pod.reconnect': { target: 'live', actions: 'forgetReason' },
+        'pod.start': { target: 'live', actions: 'forgetReason' },
+        'pod.stop': { target: 'stopped', actions: 'forgetReason' },
       },
     },
   },

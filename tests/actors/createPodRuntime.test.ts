@@ -171,7 +171,9 @@ handle('should record a warn diagnostic for a failing turn without its stack', a
 handle('should stop every pod actor and abort running turns when the runtime stops', async () => {
   let signal: AbortSignal | undefined;
   runtime = createPodRuntime({ turn: (args) => new Promise<void>(() => void (signal = args.signal)) });
-  const pods = await runtime.spawnPods([{ name: 'a' }, { name: 'b' }, { name: 'c', parent: 'a' }]);
+  await runtime.spawnPods([{ name: 'a' }, { name: 'b' }, { name: 'c', parent: 'a' }]);
+  const pods = ['a', 'b', 'c'].map((name) => runtime!.pod(name)!);
+  assert.equal((await runtime.store.read('a'))?.spawnedChildren, ['c']);
   pods[0]!.run();
   await new Promise((resolve) => setImmediate(resolve));
   await runtime.stop();

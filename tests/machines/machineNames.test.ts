@@ -170,16 +170,16 @@ names('should see the named implementations it checks (walker reaches nested sta
 });
 
 names('should check eventless transitions that toJSON() leaves out', () => {
-  // pod.live.idle --wantsRun--> running exists only on the state node.
-  const idle = (podMachine.toJSON() as unknown as { states: { live: { states: { idle: unknown } } } }).states.live.states.idle;
-  assert.not.ok(JSON.stringify(idle).includes('wantsRun'), 'toJSON() now shows always: the node fallback may go');
-  const broken = podMachine.provide({});
+  // orchestrator.ready --hasPendingEvent--> handling exists only on the state node.
+  const ready = (orchestratorMachine.toJSON() as unknown as { states: { ready: unknown } }).states.ready;
+  assert.not.ok(JSON.stringify(ready).includes('hasPendingEvent'), 'toJSON() now shows always: the node fallback may go');
+  const broken = orchestratorMachine.provide({});
   const impl = broken.implementations as { guards: Record<string, unknown> };
-  delete impl.guards.wantsRun;
-  assert.ok('wantsRun' in podMachine.implementations.guards, 'provide() copied the implementations');
+  delete impl.guards.hasPendingEvent;
+  assert.ok('hasPendingEvent' in orchestratorMachine.implementations.guards, 'provide() copied the implementations');
   const problems = findUnnamedImplementations(broken);
   assert.ok(
-    problems.some((p) => p.state === 'pod.live.idle' && p.kind === 'guard' && p.problem === 'unknown' && p.detail === 'wantsRun'),
+    problems.some((p) => p.state === 'orchestrator.ready' && p.kind === 'guard' && p.problem === 'unknown' && p.detail === 'hasPendingEvent'),
     JSON.stringify(problems),
   );
 });
