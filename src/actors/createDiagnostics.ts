@@ -35,6 +35,8 @@ export interface Diagnostics {
   record(level: DiagnosticLevel, scope: string, message: string, fields?: DiagnosticFields): void;
   /** The retained records, oldest first (at most the configured limit). */
   recent(): DiagnosticRecord[];
+  /** How many records were ever made (retained or not). */
+  count(): number;
   /** Forgets the retained records. */
   clear(): void;
 }
@@ -103,6 +105,7 @@ export function createDiagnostics(options: { limit?: number; now?: () => number 
     recent() {
       return [...ring.slice(start), ...ring.slice(0, start)];
     },
+    count: () => seq,
     clear() {
       ring.length = 0;
       start = 0;

@@ -65,3 +65,15 @@ export function createPodHandle(name: string, actor: PodActorRef): PodHandle {
     reconnect: () => actor.send({ type: 'pod.reconnect' }),
   };
 }
+
+/**
+ * Queues a notice in a pod actor and returns once the actor accepted it: in
+ * process, that is the acknowledgement. Throws when it did not (not live).
+ */
+export function notifyPodActor(ref: PodActorRef, message: string, autoRun: boolean): void {
+  const before = ref.getSnapshot().context.accepted;
+  ref.send({ type: 'pod.notify', message, autoRun });
+  if (ref.getSnapshot().context.accepted === before) {
+    throw new Error(`notice not accepted: pod is ${livenessOf(ref.getSnapshot()).status}`);
+  }
+}

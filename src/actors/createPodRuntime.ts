@@ -10,7 +10,7 @@ import { validatePodName } from '../validatePodName.js';
 import { createDiagnostics, type DiagnosticRecord, type Diagnostics } from './createDiagnostics.js';
 import { createDiscovery, createWeakNotify, type DiscoveryDeps, type PodDiscovery } from './createDiscovery.js';
 import { createMemoryPodStore } from './createMemoryPodStore.js';
-import { createPodHandle, livenessOf, type PodActorRef, type PodHandle } from './createPodHandle.js';
+import { createPodHandle, livenessOf, notifyPodActor, type PodActorRef, type PodHandle } from './createPodHandle.js';
 import { createWeakNotifyDecider } from './createWeakNotifyDecider.js';
 import { ensureExistingPeer } from './ensureExistingPeer.js';
 import { createOrchestratorWiring, type Orchestrator, type StartOrchestratorOptions } from './startOrchestrator.js';
@@ -66,7 +66,8 @@ export interface SpawnPodOptions {
 /** A podmesh runtime: one xstate actor system holding its pods. */
 export interface PodRuntime {
   readonly store: PodMetadataStore;
-  readonly diagnostics: { recent(): DiagnosticRecord[] };
+  /** The runtime's diagnostics: `recent()` records and the `count()` of all ever made. */
+  readonly diagnostics: { recent(): DiagnosticRecord[]; count(): number };
   /** The root actor of the runtime's actor system. */
   readonly actor: Actor<typeof runtimeMachine>;
   /** Creates the pod's record if absent and runs its actor (`live.idle`). */
@@ -177,12 +178,7 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
   const deliver = (name: string, message: string): void | Promise<void> => {
     const ref = podRef(name);
     if (ref !== undefined) {
-      // In process, the acknowledgement is the actor accepting the event.
-      const before = ref.getSnapshot().context.accepted;
-      ref.send({ type: 'pod.notify', message, autoRun: false });
-      if (ref.getSnapshot().context.accepted === before) {
-        throw new Error(`notice not accepted: pod is ${livenessOf(ref.getSnapshot()).status}`);
-      }
+      notifyPodActor(ref, message, false);
       return;
     }
     if (options.transport === undefined) throw new Error('no transport serves this pod');
