@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SimulatedClock } from 'xstate';
+import { errorLine } from '../text.js';
 import type { WeakNotifyDeliveryType } from '../types.js';
 import { workspacePodNames } from '../workspacePodNames.js';
 import { createFaultyStore } from './createFaultyStore.js';
@@ -180,10 +181,15 @@ async function runSimulation(scenario: Scenario, options: SimulationOptions): Pr
       }
       const action = world.random.weighted(weights);
       const obs: StepObservation = { line: 'idle', notifies: [], ensured: [], startsTurns: false, turnStartsBefore: world.turnStarts };
-      if (action !== undefined && faults.has(action)) {
-        obs.line = await applyFault(world, action as FaultKind, world.random.pick(world.workspaces));
-      } else if (action !== undefined) {
-        await WORKLOAD[action as WorkloadKind](world, obs);
+      try {
+        if (action !== undefined && faults.has(action)) {
+          obs.line = await applyFault(world, action as FaultKind, world.random.pick(world.workspaces));
+        } else if (action !== undefined) {
+          await WORKLOAD[action as WorkloadKind](world, obs);
+        }
+      } catch (error) {
+        // Steps catch what the runtime may throw; anything else is a bug worth a trace line, not a crash.
+        obs.line = `${action} threw ${errorLine(error, 120)}`;
       }
       await settle();
       actions[action ?? 'idle'] = (actions[action ?? 'idle'] ?? 0) + 1;
