@@ -7,6 +7,14 @@
 import { formatDelivery, type PodRuntime, type WeakNotifyDelivery } from '../src/index.js';
 import { turns } from './stats.js';
 
+/**
+ * Runtime options of the notify loops. Only the history is cut: each drain
+ * records a turn holding up to 100 notices, and the default 1,000 turns would
+ * keep ~100,000 notice strings alive and slow every later collection. The
+ * history is written only by the untimed drain, never on a notify path.
+ */
+export const NOTIFY_RUNTIME_OPTIONS = { historyLimit: 16 } as const;
+
 /** Largest batch: stays under the default notify buffer of 128. */
 export const MAX_BATCH = 100;
 

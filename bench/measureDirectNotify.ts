@@ -5,12 +5,12 @@
 import { createActor } from 'xstate';
 import { createPodRuntime } from '../src/index.js';
 import { bareMachine } from './bareMachine.js';
-import { createNotifyPair } from './createNotifyPair.js';
+import { createNotifyPair, NOTIFY_RUNTIME_OPTIONS } from './createNotifyPair.js';
 import type { NotifyLoopOptions } from './measureWeakNotify.js';
 import { alternate, result, type BenchResult } from './stats.js';
 
 export async function measureDirectNotify(options: NotifyLoopOptions): Promise<BenchResult> {
-  const runtime = createPodRuntime();
+  const runtime = createPodRuntime(NOTIFY_RUNTIME_OPTIONS);
   const bare = createActor(bareMachine).start();
   try {
     const pair = await createNotifyPair(runtime, 'sender', 'target');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createFsPodStore, createPodRuntime } from '../src/index.js';
 import { METADATA_FILE } from '../src/actors/createFsPodStore.js';
 import { writeFileAtomic } from '../src/actors/writeFileAtomic.js';
-import { createNotifyPair } from './createNotifyPair.js';
+import { createNotifyPair, NOTIFY_RUNTIME_OPTIONS } from './createNotifyPair.js';
 import type { NotifyLoopOptions } from './measureWeakNotify.js';
 import { alternate, result, type BenchResult } from './stats.js';
 
@@ -21,7 +21,7 @@ export async function measureFsEnsureAndNotify(options: NotifyLoopOptions): Prom
   const dir = await mkdtemp(join(tmpdir(), 'podmesh-bench-'));
   try {
     const podsDir = join(dir, 'pods');
-    const runtime = createPodRuntime({ store: createFsPodStore(podsDir) });
+    const runtime = createPodRuntime({ ...NOTIFY_RUNTIME_OPTIONS, store: createFsPodStore(podsDir) });
     try {
       const pair = await createNotifyPair(runtime, 'sender', 'target');
       const records = ['sender', 'target'].map((name) => join(podsDir, name, METADATA_FILE));

@@ -4,7 +4,7 @@
  * the notify event itself, to a live reciprocal peer with the memory store.
  */
 import { createPodRuntime } from '../src/index.js';
-import { createNotifyPair } from './createNotifyPair.js';
+import { createNotifyPair, NOTIFY_RUNTIME_OPTIONS } from './createNotifyPair.js';
 import { alternate, result, type BenchResult, type Progress } from './stats.js';
 
 export interface NotifyLoopOptions {
@@ -20,7 +20,7 @@ export interface NotifyLoopOptions {
 export const WEAK_NOTIFY_GOAL = 2;
 
 export async function measureWeakNotify(options: NotifyLoopOptions): Promise<BenchResult> {
-  const runtime = createPodRuntime();
+  const runtime = createPodRuntime(NOTIFY_RUNTIME_OPTIONS);
   try {
     const pair = await createNotifyPair(runtime, 'sender', 'target');
     const sampled = await alternate({

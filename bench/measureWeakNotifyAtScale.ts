@@ -5,7 +5,7 @@
  * sides alike and the ratio shows only what grows with the pod count.
  */
 import { createPodRuntime, type PodRuntime } from '../src/index.js';
-import { createNotifyPair } from './createNotifyPair.js';
+import { createNotifyPair, NOTIFY_RUNTIME_OPTIONS } from './createNotifyPair.js';
 import type { NotifyLoopOptions } from './measureWeakNotify.js';
 import { fillerSpawns, spawnWithProgress } from './spawnFillers.js';
 import { alternate, collect, result, type BenchResult, type Progress } from './stats.js';
@@ -23,7 +23,7 @@ const quiet: Progress = () => undefined;
 
 /** A runtime holding `count` pods in total, two of them the reciprocal pair. */
 async function populated(count: number, progress: Progress) {
-  const runtime = createPodRuntime();
+  const runtime = createPodRuntime(NOTIFY_RUNTIME_OPTIONS);
   const spawns = fillerSpawns(Math.max(0, count - 2));
   await spawnWithProgress(runtime, spawns, progress, `weak-notify-100k-vs-100: runtime of ${count.toLocaleString('en-US')}`);
   const pair = await createNotifyPair(runtime, 'sender', 'target');

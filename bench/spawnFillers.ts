@@ -10,6 +10,6 @@ export function fillerSpawns(count: number): SpawnPodOptions[] {
 export async function spawnWithProgress(runtime: PodRuntime, spawns: readonly SpawnPodOptions[], progress: Progress, label: string): Promise<void> {
   const step = Math.max(1, Math.ceil(spawns.length / 4));
   await runtime.spawnPods(spawns, (done, total) => {
-    if (done % step === 0 || done === total) progress(`${label}: spawned ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} pods`);
+    if (done % step === 0 || done === total) progress(`${label}: spawned ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} filler pods`);
   });
 }

@@ -1,0 +1,125 @@
+/**
+ * The whole bench: six measurements, each against a baseline measured in the
+ * same run. The 100,000-pod parts run in child processes of their own unless
+ * `isolate` is false (the smoke test runs everything in process).
+ */
+import { idleHeapSide, measureIdleHeap } from './measureIdleHeap.js';
+import { measureDirectNotify } from './measureDirectNotify.js';
+import { measureFsEnsureAndNotify } from './measureFsEnsureAndNotify.js';
+import { measureSpawn, spawnSide } from './measureSpawn.js';
+import { measureWeakNotify } from './measureWeakNotify.js';
+import { measureWeakNotifyAtScale } from './measureWeakNotifyAtScale.js';
+import { runTask } from './runTask.js';
+import type { BenchResult, Progress } from './stats.js';
+
+/** Result names, in the order the bench prints them. */
+export const BENCH_NAMES = [
+  'weak-notify-vs-direct-notify',
+  'direct-notify-vs-raw-send',
+  'weak-notify-100k-vs-100',
+  'heap-per-idle-pod-100k',
+  'spawn-100k-vs-bare-actors',
+  'fs-ensure-and-notify-vs-atomic-write',
+] as const;
+
+export type BenchName = (typeof BENCH_NAMES)[number];
+
+export interface BenchSizes {
+  /** Rounds and warm-up rounds of the in-memory notify loops (1, 2, 3). */
+  readonly notifyRounds: number;
+  readonly notifyWarmup: number;
+  /** Sends per timed batch (at most 100). */
+  readonly batch: number;
+  /** Pods in the large and the small runtime (3). */
+  readonly scaleLarge: number;
+  readonly scaleSmall: number;
+  /** Pods and actors in the heap and spawn samples (4, 5), and spawn repetitions. */
+  readonly count: number;
+  readonly spawnReps: number;
+  /** Rounds, warm-up rounds and batch of the file-store loop (6). */
+  readonly fsRounds: number;
+  readonly fsWarmup: number;
+  readonly fsBatch: number;
+}
+
+export const FULL_SIZES: BenchSizes = {
+  notifyRounds: 300,
+  notifyWarmup: 30,
+  batch: 100,
+  scaleLarge: 100_000,
+  scaleSmall: 100,
+  count: 100_000,
+  spawnReps: 3,
+  fsRounds: 40,
+  fsWarmup: 4,
+  fsBatch: 10,
+};
+
+/** A couple of seconds: enough to run every code path, not to measure anything. */
+export const SMOKE_SIZES: BenchSizes = {
+  notifyRounds: 6,
+  notifyWarmup: 2,
+  batch: 100,
+  scaleLarge: 200,
+  scaleSmall: 100,
+  // Enough that the heap delta stands clear of noise in a shared test process.
+  count: 1000,
+  spawnReps: 1,
+  fsRounds: 3,
+  fsWarmup: 1,
+  fsBatch: 5,
+};
+
+export interface BenchOptions {
+  /** Tiny sizes (default false). */
+  readonly smoke?: boolean;
+  /** Run the 100,000-pod parts in child processes (default true). */
+  readonly isolate?: boolean;
+  /** Keep only results whose name contains this text. */
+  readonly only?: string;
+  /** Progress lines of the long parts (default: none). */
+  readonly progress?: Progress;
+}
+
+export async function runBench(options: BenchOptions = {}): Promise<BenchResult[]> {
+  const sizes = options.smoke === true ? SMOKE_SIZES : FULL_SIZES;
+  const isolate = options.isolate ?? true;
+  const progress: Progress = options.progress ?? (() => undefined);
+  const notifyLoop = { rounds: sizes.notifyRounds, warmup: sizes.notifyWarmup, batch: sizes.batch, progress };
+
+  const measurements: Record<BenchName, () => Promise<BenchResult>> = {
+    'weak-notify-vs-direct-notify': () => measureWeakNotify(notifyLoop),
+    'direct-notify-vs-raw-send': () => measureDirectNotify(notifyLoop),
+    'weak-notify-100k-vs-100': () => {
+      const args = { rounds: sizes.notifyRounds, warmup: sizes.notifyWarmup, batch: sizes.batch, large: sizes.scaleLarge, small: sizes.scaleSmall };
+      return isolate ? runTask('weakNotifyAtScale', args, progress) : measureWeakNotifyAtScale({ ...args, progress });
+    },
+    'heap-per-idle-pod-100k': () =>
+      measureIdleHeap({
+        count: sizes.count,
+        runSide: (kind, count) => {
+          progress(`heap-per-idle-pod-100k: ${kind}, ${count.toLocaleString('en-US')}`);
+          return isolate ? runTask('idleHeapSide', { kind, count }, progress) : idleHeapSide(kind, count);
+        },
+      }),
+    'spawn-100k-vs-bare-actors': () =>
+      measureSpawn({
+        count: sizes.count,
+        reps: sizes.spawnReps,
+        runSide: (kind, count) => (isolate ? runTask('spawnSide', { kind, count }, progress) : spawnSide(kind, count)),
+        progress,
+      }),
+    'fs-ensure-and-notify-vs-atomic-write': () =>
+      measureFsEnsureAndNotify({ rounds: sizes.fsRounds, warmup: sizes.fsWarmup, batch: sizes.fsBatch, progress }),
+  };
+
+  const results: BenchResult[] = [];
+  for (const name of BENCH_NAMES) {
+    if (options.only !== undefined && !name.includes(options.only)) continue;
+    progress(`${name}: measuring`);
+    const entry = await measurements[name]();
+    progress(`${name}: ${entry.value} vs ${entry.baseline} ${entry.unit}, ratio ${entry.ratio}`);
+    results.push(entry);
+  }
+  return results;
+}
