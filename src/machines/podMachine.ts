@@ -1,8 +1,11 @@
 import { assertEvent, assign, fromPromise, setup } from 'xstate';
 
-/** How a pod was created; `bufferSize` and `historyLimit` bound its memory. */
+/**
+ * How a pod was created; `bufferSize` and `historyLimit` bound its memory. The
+ * pod's name is its actor's id, not context: every idle pod can then share one
+ * context object, which matters at 100,000 pods.
+ */
 export interface PodInput {
-  readonly name: string;
   readonly bufferSize?: number;
   readonly historyLimit?: number;
 }
@@ -17,7 +20,6 @@ export interface PodHistoryItem {
 
 /** JSON-safe context of a pod actor. */
 export interface PodContext {
-  readonly name: string;
   readonly bufferSize: number;
   readonly historyLimit: number;
   /** Rendered notices waiting for a turn, oldest first. */
@@ -60,7 +62,6 @@ export interface TurnInput {
 
 /** Facts about an overflow, handed to the `reportOverflow` action. */
 export interface OverflowReport {
-  readonly pod: string;
   readonly dropped: number;
   readonly bufferSize: number;
 }
@@ -82,7 +83,7 @@ function keepNewest<T>(items: readonly T[], limit: number): readonly T[] {
 
 const reportOverflow = {
   type: 'reportOverflow',
-  params: ({ context }: { context: PodContext }): OverflowReport => ({ pod: context.name, dropped: 1, bufferSize: context.bufferSize }),
+  params: ({ context }: { context: PodContext }): OverflowReport => ({ dropped: 1, bufferSize: context.bufferSize }),
 } as const;
 
 /**
@@ -152,7 +153,7 @@ export const podMachine = setup({
     forgetReason: assign({ reason: undefined }),
     // Named no-op; the runtime provides one that records a warn diagnostic.
     reportOverflow: (_, _report: OverflowReport) => {},
-    reportTurnFailure: (_, _failure: { pod: string; turn: number; error: unknown }) => {},
+    reportTurnFailure: (_, _failure: { turn: number; error: unknown }) => {},
   },
   guards: {
     wantsRun: ({ context }) => context.runRequested,
@@ -164,7 +165,6 @@ export const podMachine = setup({
 }).createMachine({
   id: 'pod',
   context: ({ input }) => ({
-    name: input.name,
     bufferSize: Math.max(1, input.bufferSize ?? DEFAULT_NOTIFY_BUFFER_SIZE),
     historyLimit: Math.max(0, input.historyLimit ?? DEFAULT_HISTORY_LIMIT),
     buffer: EMPTY,
@@ -202,8 +202,8 @@ export const podMachine = setup({
           entry: 'takeTurnNotices',
           invoke: {
             src: 'runTurn',
-            input: ({ context }) => ({
-              pod: context.name,
+            input: ({ context, self }) => ({
+              pod: self.id,
               turn: context.turns,
               input: context.turnInput,
               notices: context.turnNotices,
@@ -219,7 +219,7 @@ export const podMachine = setup({
                 'recordFailedTurn',
                 {
                   type: 'reportTurnFailure',
-                  params: ({ context, event }) => ({ pod: context.name, turn: context.turns, error: event.error }),
+                  params: ({ context, event }) => ({ turn: context.turns, error: event.error }),
                 },
                 'requeueTurnNotices',
               ],

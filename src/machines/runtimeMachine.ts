@@ -4,7 +4,6 @@ import { orchestratorMachine, type OrchestratorInput } from './orchestratorMachi
 
 /** System ids under which the runtime's actors can be found with `system.get`. */
 export const DISCOVERY_SYSTEM_ID = 'discovery';
-export const podSystemId = (name: string): string => `pod:${name}`;
 export const orchestratorSystemId = (name: string): string => `orchestrator:${name}`;
 
 export type RuntimeEvent = { type: 'orchestrator.spawn'; input: OrchestratorInput };

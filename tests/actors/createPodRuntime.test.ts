@@ -199,8 +199,9 @@ handle('should put every actor in one system that the inspect observer sees', as
   runtime = createPodRuntime({ inspect: (event: InspectionEvent) => void (event.type === '@xstate.actor' && actors.add((event.actorRef as AnyActorRef).id)) });
   await runtime.spawnPod({ name: 'p' });
   assert.ok(actors.has('discovery'));
-  assert.ok(actors.has('pod:p'));
-  assert.is(runtime.actor.system.get('pod:p'), runtime.pod('p')!.actor);
+  assert.ok(actors.has('p'));
+  assert.is(runtime.pod('p')!.actor.id, 'p', 'the actor id is the pod name');
+  assert.is(runtime.pod('p')!.actor._parent, runtime.actor, 'a pod is a member of the root actor system');
 });
 
 handle.run();

@@ -23,9 +23,9 @@ function startPod(bufferSize?: number) {
           }),
       ),
     },
-    actions: { reportOverflow: (_, report) => void overflows.push(report) },
+    actions: { reportOverflow: ({ self }, report) => void overflows.push({ pod: self.id, ...report }) },
   });
-  const actor = createActor(machine, { input: { name: 'p', ...(bufferSize === undefined ? {} : { bufferSize }) } });
+  const actor = createActor(machine, { id: 'p', input: bufferSize === undefined ? {} : { bufferSize } });
   actor.start();
   return { actor, turns, overflows };
 }
@@ -191,7 +191,7 @@ buffer('should put the notices of a failed turn back and record the failure', as
 buffer('should bound the history', async () => {
   const turns: number[] = [];
   const machine = podMachine.provide({ actors: { runTurn: fromPromise<void, TurnInput>(async ({ input }) => void turns.push(input.turn)) } });
-  const actor = createActor(machine, { input: { name: 'p', historyLimit: 2 } }).start();
+  const actor = createActor(machine, { id: 'p', input: { historyLimit: 2 } }).start();
   for (let i = 0; i < 4; i += 1) {
     actor.send({ type: 'pod.run', input: i });
     await settle();
