@@ -74,3 +74,18 @@ export {
 } from './machines/orchestratorMachine.js';
 export { ticketMachine, type TicketState } from './machines/ticketMachine.js';
 export { runtimeMachine } from './machines/runtimeMachine.js';
+
+// Simulation and fault seams
+export {
+  createSimulation,
+  type Simulation,
+  type SimulationOptions,
+  type SimulationResult,
+  type InvariantReport,
+  type SimulationInjection,
+} from './actors/createSimulation.js';
+export { parseScenario, ScenarioError, type Scenario, type FaultKind, type WorkloadKind } from './actors/parseScenario.js';
+export { createRandom, type Random } from './actors/createRandom.js';
+export { createFaultyStore, type FaultyStore } from './actors/createFaultyStore.js';
+export { createFaultyTransport, type FaultyTransport } from './actors/createFaultyTransport.js';
+export { createRuntimeTransport } from './actors/createRuntimeTransport.js';
