@@ -89,4 +89,6 @@ export interface PodTransport {
   probe(name: string): PodLiveness | undefined | Promise<PodLiveness | undefined>;
   /** Resolves once the target acknowledged the notice into its buffer; rejects otherwise. */
   notify(name: string, message: string, options: { readonly autoRun: boolean }): void | Promise<void>;
+  /** Releases connections; the runtime calls it when it stops. */
+  close?(): void;
 }

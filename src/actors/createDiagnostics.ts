@@ -37,6 +37,8 @@ export interface Diagnostics {
   recent(): DiagnosticRecord[];
   /** How many records were ever made (retained or not). */
   count(): number;
+  /** How many records of each level were ever made. */
+  levels(): Record<DiagnosticLevel, number>;
   /** Forgets the retained records. */
   clear(): void;
 }
@@ -71,6 +73,7 @@ export function createDiagnostics(options: { limit?: number; now?: () => number 
   const ring: DiagnosticRecord[] = [];
   let start = 0;
   let seq = 0;
+  const byLevel: Record<DiagnosticLevel, number> = { debug: 0, warn: 0 };
   const loggers = new Map<string, createDebug.Debugger>();
 
   const logger = (scope: string): createDebug.Debugger => {
@@ -84,6 +87,7 @@ export function createDiagnostics(options: { limit?: number; now?: () => number 
 
   return {
     record(level, scope, message, fields) {
+      byLevel[level] += 1;
       const entry: DiagnosticRecord = {
         seq: ++seq,
         at: now(),
@@ -106,6 +110,7 @@ export function createDiagnostics(options: { limit?: number; now?: () => number 
       return [...ring.slice(start), ...ring.slice(0, start)];
     },
     count: () => seq,
+    levels: () => ({ ...byLevel }),
     clear() {
       ring.length = 0;
       start = 0;

@@ -49,6 +49,11 @@ export interface PodDiscovery {
    * throws, spawns, starts or registers anything; the outcome names the reason.
    */
   sendWeakNotifyToLivePeer(peer: string, message: string): Promise<WeakNotifyDelivery>;
+  /**
+   * The same checks and outcome, with the notice's `autoRun` chosen: `true`
+   * queues it and asks the peer to run a turn (never a weak notify).
+   */
+  sendNotifyToLivePeer(peer: string, message: string, options: { readonly autoRun: boolean }): Promise<WeakNotifyDelivery>;
 }
 
 /** What a discovery view needs from its runtime. */
@@ -59,7 +64,7 @@ export interface DiscoveryDeps {
   /** Liveness of any pod name; `stopped` when nothing serves it. */
   liveness(name: string): PodLiveness | Promise<PodLiveness>;
   /** Delivers a weak notice; returns once the target acknowledged it, throws otherwise. */
-  deliver(name: string, message: string): void | Promise<void>;
+  deliver(name: string, message: string, autoRun: boolean): void | Promise<void>;
   /** Runs an ensure through the discovery actor. */
   requestEnsure(self: string, peer: string, mode: PeerEnsureMode): Promise<PeerRelation | null>;
   /** Reports a decision to the inspector; absent when nobody inspects. */
@@ -69,7 +74,13 @@ export interface DiscoveryDeps {
 }
 
 /** The weak notify of SPEC §5, with optional extra diagnostic fields (the hook's ticket and event). */
-export type WeakNotify = (self: string, peer: string, message: string, fields?: DiagnosticFields) => Promise<WeakNotifyDelivery>;
+export type WeakNotify = (
+  self: string,
+  peer: string,
+  message: string,
+  fields?: DiagnosticFields,
+  autoRun?: boolean,
+) => Promise<WeakNotifyDelivery>;
 
 async function readState(store: PodMetadataStore, name: string): Promise<VisiblePod['state']> {
   try {
@@ -90,7 +101,7 @@ function messageProblem(message: unknown, maxBytes: number): string | undefined 
 /** The weak notify decision walked over the real store, liveness and transport. */
 export function createWeakNotify(deps: DiscoveryDeps): WeakNotify {
   const { store, decider, diagnostics } = deps;
-  return async (self, peer, message, fields) => {
+  return async (self, peer, message, fields, autoRun = false) => {
     let node = decider.root;
     let target: PodMetadata | null = null;
     let storeError: unknown;
@@ -147,7 +158,7 @@ export function createWeakNotify(deps: DiscoveryDeps): WeakNotify {
             if (problem !== undefined) details.error = problem;
             else {
               try {
-                await deps.deliver(peer, message);
+                await deps.deliver(peer, message, autoRun);
                 accepted = true;
               } catch (error) {
                 details.error = errorLine(error);
@@ -166,7 +177,7 @@ export function createWeakNotify(deps: DiscoveryDeps): WeakNotify {
     }
     const delivery = toDelivery(node.state, details);
     const quiet = delivery.type === 'delivered' || delivery.type === 'skipped-missing';
-    diagnostics.record(quiet ? 'debug' : 'warn', 'notify', `weak notify ${delivery.type}`, {
+    diagnostics.record(quiet ? 'debug' : 'warn', 'notify', `${autoRun ? 'notify' : 'weak notify'} ${delivery.type}`, {
       ...fields,
       self,
       peer: isValidPodName(peer) ? peer : '(invalid name)',
@@ -235,5 +246,6 @@ export function createDiscovery(self: string, deps: DiscoveryDeps, weakNotify: W
       return items;
     },
     sendWeakNotifyToLivePeer: (peer, message) => weakNotify(self, peer, message),
+    sendNotifyToLivePeer: (peer, message, { autoRun }) => weakNotify(self, peer, message, undefined, autoRun),
   };
 }

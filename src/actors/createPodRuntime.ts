@@ -66,8 +66,8 @@ export interface SpawnPodOptions {
 /** A podmesh runtime: one xstate actor system holding its pods. */
 export interface PodRuntime {
   readonly store: PodMetadataStore;
-  /** The runtime's diagnostics: `recent()` records and the `count()` of all ever made. */
-  readonly diagnostics: { recent(): DiagnosticRecord[]; count(): number };
+  /** The runtime's diagnostics: `recent()` records, the `count()` of all ever made, and per `levels()`. */
+  readonly diagnostics: Pick<Diagnostics, 'recent' | 'count' | 'levels'>;
   /** The root actor of the runtime's actor system. */
   readonly actor: Actor<typeof runtimeMachine>;
   /** Creates the pod's record if absent and runs its actor (`live.idle`). */
@@ -175,14 +175,14 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     return Promise.resolve(transport.probe(name)).then((live) => live ?? { status: 'stopped' });
   };
 
-  const deliver = (name: string, message: string): void | Promise<void> => {
+  const deliver = (name: string, message: string, autoRun: boolean): void | Promise<void> => {
     const ref = podRef(name);
     if (ref !== undefined) {
-      notifyPodActor(ref, message, false);
+      notifyPodActor(ref, message, autoRun);
       return;
     }
     if (options.transport === undefined) throw new Error('no transport serves this pod');
-    return withTimeout(Promise.resolve(options.transport.notify(name, message, { autoRun: false })), deliveryTimeoutMs, clock);
+    return withTimeout(Promise.resolve(options.transport.notify(name, message, { autoRun })), deliveryTimeoutMs, clock);
   };
 
   const inspecting = options.inspect !== undefined;
@@ -329,6 +329,7 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
       // xstate refuses `stop()` on an actor with a parent; its own stop event is what stopChild uses.
       for (const ref of pods.values()) ref.send({ type: 'xstate.stop' } as unknown as PodEvent);
       root.stop();
+      options.transport?.close?.();
       stopping.abort(new RuntimeStoppedError());
       for (const [requestId, pending] of pendingEnsures) {
         pending.resolve({ requestId, ok: false, error: new RuntimeStoppedError() });

@@ -1,8 +1,19 @@
-import { simulateCommand } from './simulateCommand.js';
+import { UsageError } from './cliArgs.js';
 import type { CliIo } from './cliIo.js';
 import { processIo } from './cliIo.js';
+import { notifyCommand } from './notifyCommand.js';
+import { orchestratorCommand } from './orchestratorCommand.js';
+import { peerCommand } from './peerCommand.js';
+import { podCommand } from './podCommand.js';
+import { simulateCommand } from './simulateCommand.js';
+import { ticketCommand } from './ticketCommand.js';
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[], io: CliIo) => Promise<number> }> = {
+  pod: { summary: 'start pods, list what a pod sees, show or stop a pod', run: podCommand },
+  peer: { summary: 'make two existing pods peers', run: peerCommand },
+  notify: { summary: 'send a notice to a live peer and print the outcome', run: notifyCommand },
+  orchestrator: { summary: "run a workspace's orchestrator (the ticket hook)", run: orchestratorCommand },
+  ticket: { summary: 'run a ticket tool in the workspace orchestrator', run: ticketCommand },
   simulate: { summary: 'run a deterministic simulation from a scenario file', run: simulateCommand },
 };
 
@@ -27,7 +38,8 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
     return await command.run(rest, io);
   } catch (error) {
     // One clear line, never a stack trace.
-    io.err(`podmesh ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    io.err(`podmesh ${name}: ${message}\n`);
+    return error instanceof UsageError ? 2 : 1;
   }
 }

@@ -1,0 +1,193 @@
+import { rm } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
+import { errorLine } from '../text.js';
+import { acquirePodLock, type PodLock } from './acquirePodLock.js';
+import { livenessOf, notifyPodActor, type PodHandle } from './createPodHandle.js';
+import type { PodRuntime } from './createPodRuntime.js';
+import { createTicketTools, type TicketTools } from './createTicketTools.js';
+import { ensurePrivateDir, podRuntimeDir, podSocketPath } from './podPaths.js';
+import {
+  createLineReader,
+  encodeLine,
+  isResponse,
+  MAX_REQUEST_LINE_BYTES,
+  parseRequest,
+  type PodRequest,
+  type PodResponse,
+  type PodSnapshotMessage,
+} from './podProtocol.js';
+import type { Orchestrator } from './startOrchestrator.js';
+
+export interface PodServerOptions {
+  readonly runtime: PodRuntime;
+  /** A pod this runtime runs. */
+  readonly name: string;
+  readonly runtimeDir: string;
+  /** Serves the `tool` method (ticket tools run by this orchestrator, hook included). */
+  readonly orchestrator?: Orchestrator;
+  /** Called for each accepted notice (the CLI prints them). */
+  onNotice?(message: string, autoRun: boolean): void;
+  /** Called when a client asks the pod to stop; the owner then closes the server. */
+  onStopRequested?(): void;
+  /** Called if the per-name lock is lost (the process was hung past the stale time). */
+  onLockLost?(error: Error): void;
+}
+
+/** A pod served on `<runtimeDir>/<name>/sock`. */
+export interface PodServer {
+  readonly socketPath: string;
+  /** Stops listening, closes connections, removes the socket and releases the name. */
+  close(): Promise<void>;
+}
+
+const TOOL_NAMES = ['create', 'comment', 'review', 'setState', 'intakeReady', 'close', 'list', 'show'] as const;
+const HISTORY_IN_STATE = 100;
+
+function snapshotOf(pod: PodHandle): PodSnapshotMessage {
+  const live = livenessOf(pod.actor.getSnapshot());
+  return { type: 'snapshot', name: pod.name, status: live.status, ...(live.activity === undefined ? {} : { activity: live.activity }) };
+}
+
+/**
+ * Serves one pod of `runtime` over a Unix socket (protocol in podProtocol.ts).
+ * The name is held by a per-name lock, so two processes never serve one pod;
+ * a socket left by a crashed pod is replaced once the lock is ours.
+ */
+export async function startPodServer(options: PodServerOptions): Promise<PodServer> {
+  const { runtime, name } = options;
+  const pod = runtime.pod(name);
+  if (pod === undefined) throw new Error(`pod ${JSON.stringify(name)} is not running in this runtime`);
+  const socketPath = podSocketPath(options.runtimeDir, name);
+  await ensurePrivateDir(options.runtimeDir);
+  await ensurePrivateDir(podRuntimeDir(options.runtimeDir, name));
+  const lock: PodLock = await acquirePodLock(podRuntimeDir(options.runtimeDir, name), (error) => options.onLockLost?.(error));
+  const sockets = new Set<Socket>();
+  const tools: TicketTools | undefined = options.orchestrator === undefined ? undefined : createTicketTools(options.orchestrator.board);
+
+  const handle = async (request: PodRequest): Promise<PodResponse> => {
+    const { id, params = {} } = request;
+    const fail = (code: string, message: string): PodResponse => ({ id, ok: false, error: { code, message } });
+    switch (request.method) {
+      case 'ping':
+        return { id, ok: true, result: snapshotOf(pod) };
+      case 'notify': {
+        if (typeof params.message !== 'string') return fail('invalid-params', 'params.message must be a string');
+        if (params.autoRun !== undefined && typeof params.autoRun !== 'boolean') return fail('invalid-params', 'params.autoRun must be a boolean');
+        const autoRun = params.autoRun === true;
+        try {
+          notifyPodActor(pod.actor, params.message, autoRun);
+        } catch (error) {
+          return fail('not-live', errorLine(error));
+        }
+        options.onNotice?.(params.message, autoRun);
+        return { id, ok: true, result: { accepted: true, pending: pod.pendingNotices().length } };
+      }
+      case 'run':
+        pod.run(params.input);
+        return { id, ok: true, result: snapshotOf(pod) };
+      case 'pause':
+        pod.pause();
+        return { id, ok: true, result: snapshotOf(pod) };
+      case 'resume':
+        pod.resume();
+        return { id, ok: true, result: snapshotOf(pod) };
+      case 'stop':
+        setImmediate(() => options.onStopRequested?.());
+        return { id, ok: true, result: { stopping: true } };
+      case 'state': {
+        const context = pod.actor.getSnapshot().context;
+        const live = livenessOf(pod.actor.getSnapshot());
+        return {
+          id,
+          ok: true,
+          result: {
+            ...snapshotOf(pod),
+            ...(live.reason === undefined ? {} : { reason: live.reason }),
+            pendingNotices: context.buffer,
+            accepted: context.accepted,
+            dropped: context.dropped,
+            turns: context.turns,
+            history: context.history.slice(-HISTORY_IN_STATE),
+            diagnostics: runtime.diagnostics.levels(),
+          },
+        };
+      }
+      case 'tool': {
+        if (tools === undefined || options.orchestrator === undefined) return fail('not-an-orchestrator', 'this pod runs no ticket tools');
+        const tool = params.tool;
+        if (typeof tool !== 'string' || !(TOOL_NAMES as readonly string[]).includes(tool)) {
+          return fail('invalid-params', `params.tool must be one of ${TOOL_NAMES.join(', ')}`);
+        }
+        const result = await tools[tool as (typeof TOOL_NAMES)[number]](params.args ?? {});
+        const hook = await options.orchestrator.handleToolResult(result);
+        return { id, ok: true, result: { result, hook } };
+      }
+    }
+  };
+
+  const write = (socket: Socket, message: unknown): void => {
+    if (!socket.destroyed) socket.write(encodeLine(message));
+  };
+
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    write(socket, snapshotOf(pod));
+    const read = createLineReader(
+      MAX_REQUEST_LINE_BYTES,
+      (line) => {
+        const request = parseRequest(line);
+        if (isResponse(request)) return write(socket, request);
+        handle(request).then(
+          (response) => write(socket, response),
+          (error: unknown) => write(socket, { id: request.id, ok: false, error: { code: 'internal-error', message: errorLine(error) } }),
+        );
+      },
+      () => write(socket, { id: null, ok: false, error: { code: 'line-too-long', message: `a request line is limited to ${MAX_REQUEST_LINE_BYTES} bytes` } }),
+    );
+    socket.on('data', read);
+  });
+
+  // Clients learn of status changes without polling; a change is rare next to requests.
+  let last = JSON.stringify(snapshotOf(pod));
+  const subscription = pod.actor.subscribe(() => {
+    const now = JSON.stringify(snapshotOf(pod));
+    if (now === last) return;
+    last = now;
+    for (const socket of sockets) socket.write(`${now}\n`);
+  });
+
+  try {
+    // The name is ours now: whatever socket is there was left by a pod that is gone.
+    await rm(socketPath, { force: true });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    subscription.unsubscribe();
+    await lock.release();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    socketPath,
+    close() {
+      closing ??= (async () => {
+        subscription.unsubscribe();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const socket of sockets) socket.destroy();
+        });
+        await rm(socketPath, { force: true });
+        await lock.release();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createFsPodStore } from '../actors/createFsPodStore.js';
+import { createPodRuntime, type PodRuntime, type PodRuntimeOptions } from '../actors/createPodRuntime.js';
+import { createSocketTransport, type SocketTransport } from '../actors/createSocketTransport.js';
+import { resolvePodmeshPaths, type PodmeshPaths } from '../actors/podPaths.js';
+
+/** Bad usage: printed as one line, exit status 2. */
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every command that touches pods takes. */
+export const COMMON_OPTIONS = {
+  home: { type: 'string' },
+  'runtime-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+export const COMMON_HELP = `common options:
+  --home DIR          durable state: pods/ and tickets/ (env PODMESH_HOME, default ~/.podmesh)
+  --runtime-dir DIR   sockets (env PODMESH_RUNTIME_DIR, default $XDG_RUNTIME_DIR/podmesh, else <home>/run)
+  --json              machine-readable output
+  -h, --help          this help`;
+
+/** `parseArgs` whose errors are usage errors. */
+export function parseCommand<T extends Options>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (try --help)`);
+  }
+}
+
+/** A positive integer option, or undefined when absent. */
+export function intOption(value: unknown, flag: string, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`${flag} must be an integer of at least ${min}`);
+  }
+  return Number(value);
+}
+
+/** The folders, store, socket transport and runtime a CLI process works with. */
+export interface CliRuntime {
+  readonly paths: PodmeshPaths;
+  readonly transport: SocketTransport;
+  readonly runtime: PodRuntime;
+  close(): Promise<void>;
+}
+
+/** Opens the runtime of a CLI process on the shared home and runtime dir. */
+export function openRuntime(values: { home?: unknown; 'runtime-dir'?: unknown }, extra: Partial<PodRuntimeOptions> = {}): CliRuntime {
+  const paths = resolvePodmeshPaths({
+    ...(typeof values.home === 'string' ? { home: values.home } : {}),
+    ...(typeof values['runtime-dir'] === 'string' ? { runtimeDir: values['runtime-dir'] } : {}),
+  });
+  const transport = createSocketTransport({ runtimeDir: paths.runtimeDir });
+  const runtime = createPodRuntime({ ...extra, store: createFsPodStore(paths.podsDir), transport });
+  return { paths, transport, runtime, close: () => runtime.stop() };
+}
+
+/** A fixed-width text table. */
+export function table(rows: readonly (readonly string[])[]): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => [...(row[i] ?? '')].length)));
+  return rows.map((row) => row.map((cell, i) => cell + ' '.repeat(widths[i]! - [...cell].length)).join('  ').trimEnd()).join('\n') + '\n';
+}
