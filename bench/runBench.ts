@@ -1,9 +1,10 @@
 /**
- * The whole bench: six measurements, each against a baseline measured in the
+ * The whole bench: seven measurements, each against a baseline measured in the
  * same run. The 100,000-pod parts run in child processes of their own unless
  * `isolate` is false (the smoke test runs everything in process).
  */
 import { idleHeapSide, measureIdleHeap } from './measureIdleHeap.js';
+import { measureCrossProcess } from './measureCrossProcess.js';
 import { measureDirectNotify } from './measureDirectNotify.js';
 import { measureFsEnsureAndNotify } from './measureFsEnsureAndNotify.js';
 import { measureSpawn, spawnSide } from './measureSpawn.js';
@@ -20,6 +21,7 @@ export const BENCH_NAMES = [
   'heap-per-idle-pod-100k',
   'spawn-100k-vs-bare-actors',
   'fs-ensure-and-notify-vs-atomic-write',
+  'cross-process-notify-vs-socket-ping-pong',
 ] as const;
 
 export type BenchName = (typeof BENCH_NAMES)[number];
@@ -40,6 +42,10 @@ export interface BenchSizes {
   readonly fsRounds: number;
   readonly fsWarmup: number;
   readonly fsBatch: number;
+  /** Rounds, warm-up rounds and batch of the cross-process loop (7). */
+  readonly crossRounds: number;
+  readonly crossWarmup: number;
+  readonly crossBatch: number;
 }
 
 export const FULL_SIZES: BenchSizes = {
@@ -53,6 +59,9 @@ export const FULL_SIZES: BenchSizes = {
   fsRounds: 40,
   fsWarmup: 4,
   fsBatch: 10,
+  crossRounds: 60,
+  crossWarmup: 6,
+  crossBatch: 50,
 };
 
 /** A couple of seconds: enough to run every code path, not to measure anything. */
@@ -68,6 +77,9 @@ export const SMOKE_SIZES: BenchSizes = {
   fsRounds: 3,
   fsWarmup: 1,
   fsBatch: 5,
+  crossRounds: 2,
+  crossWarmup: 1,
+  crossBatch: 5,
 };
 
 export interface BenchOptions {
@@ -111,6 +123,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult[
       }),
     'fs-ensure-and-notify-vs-atomic-write': () =>
       measureFsEnsureAndNotify({ rounds: sizes.fsRounds, warmup: sizes.fsWarmup, batch: sizes.fsBatch, progress }),
+    'cross-process-notify-vs-socket-ping-pong': () =>
+      measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, progress }),
   };
 
   const results: BenchResult[] = [];

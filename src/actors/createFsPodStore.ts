@@ -1,6 +1,12 @@
 /**
  * The durable pod metadata store: one `<dir>/<name>/metadata.json` per pod,
  * replaced atomically on every write.
+ *
+ * Every change of a record (write, delete, each read-modify-write) holds two
+ * locks: first an in-process keyed lock (cheap, FIFO), then a cross-process
+ * file lock, `<dir>/<name>/metadata.json.lock`, so processes sharing `dir`
+ * never lose each other's updates either. Reads take no lock: a record is
+ * only ever replaced by a rename, so a read sees the old one or the new one.
  */
 import type { Dirent } from 'node:fs';
 import { mkdir, readFile, readdir, rmdir, stat, unlink } from 'node:fs/promises';
@@ -9,6 +15,7 @@ import { CorruptMetadataError, StateMissingError } from '../errors.js';
 import type { PodMetadata, PodMetadataStore } from '../types.js';
 import { isValidPodName, validatePodName } from '../validatePodName.js';
 import { createKeyedLock } from './keyedLock.js';
+import { lockFile, type FileLock, type FileLockOptions } from './lockFile.js';
 import { deepFreeze, parseRecord, toStoredRecord, withPeer, withPeers, withoutPeer } from './podRecord.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
@@ -20,6 +27,16 @@ export const METADATA_FILE = 'metadata.json';
 // CLI helper, two runtimes in a test) then still serialise their
 // read-modify-write cycles, so neither loses the other's update.
 const recordLock = createKeyedLock();
+
+/**
+ * The cross-process lock: a holder that died is taken over after 10 s without
+ * a refresh; a live one is waited for up to 15 s (then `FileLockError` ELOCKED).
+ */
+const FILE_LOCK: FileLockOptions = { stale: 10_000, maxWait: 15_000, minDelay: 2, maxDelay: 50 };
+
+// A write makes the pod folder before locking in it; a delete in another
+// process may remove that folder in between, so it is made again, a few times.
+const MAX_FOLDER_ATTEMPTS = 5;
 
 // Fatal, so bytes that are not UTF-8 read as corrupt instead of being replaced silently.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -61,22 +78,65 @@ export function createFsPodStore(dir: string): PodMetadataStore {
     return deepFreeze(parseRecord(name, text));
   }
 
-  async function writeRecord(name: string, text: string): Promise<void> {
-    await mkdir(folderOf(name), { recursive: true });
-    await writeFileAtomic(fileOf(name), text);
+  /**
+   * Takes `name`'s file lock; the caller holds the in-process lock. Without a
+   * pod folder (or with a plain file in its place) there is no record: it
+   * resolves `undefined` and creates nothing, unless `createFolder` (a write).
+   */
+  async function acquire(name: string, createFolder: boolean): Promise<FileLock | undefined> {
+    for (let attempt = 1; ; attempt += 1) {
+      if (createFolder) await mkdir(folderOf(name), { recursive: true });
+      try {
+        return await lockFile(fileOf(name), FILE_LOCK);
+      } catch (error) {
+        const code = errorCode(error);
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+        if (!createFolder) return undefined;
+        if (attempt >= MAX_FOLDER_ATTEMPTS) throw error;
+      }
+    }
   }
 
-  /** Read-modify-write of one record under the record's lock. */
+  /**
+   * Runs `fn` holding `name`'s file lock (the caller holds the in-process
+   * lock), or returns `orElse()` when there is no pod folder. A lock found lost
+   * while `fn` ran fails the call with `FileLockError` ECOMPROMISED.
+   */
+  async function holdingFileLock<T>(
+    name: string,
+    createFolder: boolean,
+    fn: (held: FileLock) => Promise<T>,
+    orElse: () => T,
+  ): Promise<T> {
+    const held = await acquire(name, createFolder);
+    if (held === undefined) return orElse();
+    try {
+      const result = await fn(held);
+      held.assertHeld();
+      return result;
+    } finally {
+      await held.release();
+    }
+  }
+
+  const noRecord = (name: string) => (): never => {
+    throw new StateMissingError(name);
+  };
+
+  /** Read-modify-write of one record under both of the record's locks. */
   function update(name: string, fn: (record: PodMetadata) => PodMetadata): Promise<PodMetadata> {
-    return recordLock.run(fileOf(name), async () => {
+    const run = async (held: FileLock): Promise<PodMetadata> => {
       const record = await readRecord(name);
       if (record === null) throw new StateMissingError(name);
       const next = fn(record);
       if (next === record) return record;
       const stored = toStoredRecord(name, next);
-      await writeRecord(name, stored.text);
+      // Never write over a record another process may have changed since the read.
+      held.assertHeld();
+      await writeFileAtomic(fileOf(name), stored.text);
       return stored.record;
-    });
+    };
+    return recordLock.run(fileOf(name), () => holdingFileLock(name, false, run, noRecord(name)));
   }
 
   /** Applies `change` like `update`; true when it returned a new record (which was then written). */
@@ -98,7 +158,8 @@ export function createFsPodStore(dir: string): PodMetadataStore {
     async write(record) {
       const name = validatePodName(record.name);
       const stored = toStoredRecord(name, record);
-      await recordLock.run(fileOf(name), () => writeRecord(name, stored.text));
+      const write = async (): Promise<void> => writeFileAtomic(fileOf(name), stored.text);
+      await recordLock.run(fileOf(name), () => holdingFileLock(name, true, write, () => undefined));
     },
     async update(name, fn) {
       validatePodName(name);
@@ -144,14 +205,19 @@ export function createFsPodStore(dir: string): PodMetadataStore {
     },
     async delete(name) {
       validatePodName(name);
-      return recordLock.run(fileOf(name), async () => {
+      const unlinkRecord = async (): Promise<boolean> => {
         try {
           await unlink(fileOf(name));
+          return true;
         } catch (error) {
           const code = errorCode(error);
           if (code === 'ENOENT' || code === 'ENOTDIR') return false;
           throw error;
         }
+      };
+      return recordLock.run(fileOf(name), async () => {
+        if (!(await holdingFileLock(name, false, unlinkRecord, () => false))) return false;
+        // Only now, with the lock released: until then its folder kept the pod folder from being empty.
         try {
           await rmdir(folderOf(name));
         } catch (error) {

@@ -1,0 +1,152 @@
+/**
+ * `cross-process-notify-vs-socket-ping-pong`: a weak notify to a pod in another
+ * process (file store reads, liveness, the decision, the request and its
+ * acknowledgement over the pod's Unix socket) against a raw Unix-socket ping-pong
+ * of the same request line with an echo process, on a kept connection.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createConnection, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createFsPodStore, createPodRuntime } from '../src/index.js';
+import { createSocketTransport } from '../src/actors/createSocketTransport.js';
+import { NOTICE } from './createNotifyPair.js';
+import { alternate, result, type BenchResult, type Progress } from './stats.js';
+
+export const CROSS_PROCESS_GOAL = 2;
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+// The echo process: answers every line with the same line, as a pod answers a request.
+const ECHO = `
+const net = require('node:net');
+const server = net.createServer((s) => s.on('data', (d) => s.write(d)));
+server.listen(process.argv[1], () => process.stdout.write('ready\\n'));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`;
+
+function waitForLine(child: ChildProcess, pattern: RegExp, ms: number): Promise<void> {
+  return new Promise((resolveLine, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} from the child within ${ms} ms: ${seen.slice(-200)}`)), ms);
+    const onData = (data: Buffer) => {
+      seen += data.toString();
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        // Keep draining (the pod prints every notice) without keeping what it says.
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        resolveLine();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the child exited (${code}) before ${pattern}: ${seen.slice(-200)}`));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** A ping-pong client: one line out, wait for one line back. */
+function pingPong(socket: Socket): (line: string) => Promise<void> {
+  let waiting: (() => void) | undefined;
+  let buffered = '';
+  socket.on('data', (data: Buffer) => {
+    buffered += data.toString();
+    if (buffered.endsWith('\n')) {
+      buffered = '';
+      waiting?.();
+    }
+  });
+  return (line) =>
+    new Promise<void>((done) => {
+      waiting = done;
+      socket.write(line);
+    });
+}
+
+export async function measureCrossProcess(options: { rounds: number; warmup: number; batch: number; progress?: Progress }): Promise<BenchResult> {
+  const base = await mkdtemp(join(tmpdir(), 'podmesh-bench-'));
+  const env = { ...process.env, PODMESH_HOME: join(base, 'home'), PODMESH_RUNTIME_DIR: join(base, 'run') };
+  const children: ChildProcess[] = [];
+  const runtime = createPodRuntime({
+    store: createFsPodStore(join(base, 'home', 'pods')),
+    transport: createSocketTransport({ runtimeDir: join(base, 'run') }),
+    historyLimit: 16,
+  });
+  try {
+    const pod = spawn(process.execPath, [join(ROOT, 'bin/podmesh.js'), 'pod', 'start', 'target'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(pod);
+    await waitForLine(pod, / live at /, 20_000);
+    const echoPath = join(base, 'echo.sock');
+    const echo = spawn(process.execPath, ['-e', ECHO, echoPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(echo);
+    await waitForLine(echo, /ready/, 10_000);
+
+    await runtime.store.write({ name: 'sender', peers: [], spawnedChildren: [] });
+    const view = runtime.discovery('sender');
+    await view.registerPeer('target');
+    const transport = createSocketTransport({ runtimeDir: join(base, 'run') });
+    const first = await view.sendWeakNotifyToLivePeer('target', NOTICE);
+    if (first.type !== 'delivered') throw new Error(`cross-process weak notify was ${first.type}`);
+
+    const socket = createConnection(echoPath);
+    await new Promise<void>((ready) => socket.once('connect', () => ready()));
+    const roundTrip = pingPong(socket);
+    // The very line a notify request puts on the wire.
+    const line = `${JSON.stringify({ id: 1, method: 'notify', params: { message: NOTICE, autoRun: false } })}\n`;
+    const sampled = await alternate({
+      rounds: options.rounds,
+      warmup: options.warmup,
+      value: async () => {
+        const start = performance.now();
+        for (let i = 0; i < options.batch; i += 1) {
+          const outcome = await view.sendWeakNotifyToLivePeer('target', NOTICE);
+          if (outcome.type !== 'delivered') throw new Error(`cross-process weak notify was ${outcome.type}`);
+        }
+        return ((performance.now() - start) * 1000) / options.batch;
+      },
+      baseline: async () => {
+        const start = performance.now();
+        for (let i = 0; i < options.batch; i += 1) await roundTrip(line);
+        return ((performance.now() - start) * 1000) / options.batch;
+      },
+      // Drain the target (a default turn) so its buffer never overflows.
+      settle: async () => {
+        await transport.request('target', 'run');
+      },
+      ...(options.progress === undefined ? {} : { progress: options.progress, label: 'cross-process-notify-vs-socket-ping-pong' }),
+    });
+    socket.destroy();
+    transport.close();
+    return result({
+      name: 'cross-process-notify-vs-socket-ping-pong',
+      unit: 'us/op',
+      value: sampled.value,
+      baseline: sampled.baseline,
+      goal: CROSS_PROCESS_GOAL,
+      info: [
+        'value: sendWeakNotifyToLivePeer to a `podmesh pod start` process: file store reads, liveness, decision, notify request + ack',
+        `baseline: the same ${line.length}-byte request line echoed by a raw Unix-socket server process, on a kept connection`,
+        `median of ${sampled.samples} alternating batches of ${options.batch} per side; the pod's buffer drained untimed`,
+      ],
+    });
+  } finally {
+    await runtime.stop();
+    await Promise.all(children.map(stopChild));
+    await rm(base, { recursive: true, force: true });
+  }
+}
