@@ -1,5 +1,5 @@
 /**
- * The whole bench: seven measurements, each against a baseline measured in the
+ * The whole bench: eight measurements, each against a baseline measured in the
  * same run. The 100,000-pod parts run in child processes of their own unless
  * `isolate` is false (the smoke test runs everything in process).
  */
@@ -22,6 +22,7 @@ export const BENCH_NAMES = [
   'spawn-100k-vs-bare-actors',
   'fs-ensure-and-notify-vs-atomic-write',
   'cross-process-notify-vs-socket-ping-pong',
+  'cross-process-notify-fs-store-vs-socket-ping-pong',
 ] as const;
 
 export type BenchName = (typeof BENCH_NAMES)[number];
@@ -124,7 +125,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult[
     'fs-ensure-and-notify-vs-atomic-write': () =>
       measureFsEnsureAndNotify({ rounds: sizes.fsRounds, warmup: sizes.fsWarmup, batch: sizes.fsBatch, progress }),
     'cross-process-notify-vs-socket-ping-pong': () =>
-      measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, progress }),
+      measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, store: 'memory', progress }),
+    'cross-process-notify-fs-store-vs-socket-ping-pong': () =>
+      measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, store: 'fs', progress }),
   };
 
   const results: BenchResult[] = [];

@@ -4,6 +4,8 @@ import lockfile from 'proper-lockfile';
 
 /** The per-name lock of a pod process. */
 export interface PodLock {
+  /** False once released or taken away (compromised). */
+  held(): boolean;
   release(): Promise<void>;
 }
 
@@ -44,13 +46,17 @@ function answers(socketPath: string, ms: number): Promise<boolean> {
 
 export async function acquirePodLock(podDir: string, onLost: (error: Error) => void): Promise<PodLock> {
   const target = join(podDir, 'pod');
+  let lost = false;
   const attempt = (retries: number) =>
     lockfile.lock(target, {
       realpath: false,
       stale: STALE_MS,
       update: UPDATE_MS,
       retries: { retries, minTimeout: 250, maxTimeout: 250, factor: 1 },
-      onCompromised: (error) => onLost(error),
+      onCompromised: (error) => {
+        lost = true;
+        onLost(error);
+      },
     });
   let release: () => Promise<void>;
   try {
@@ -69,6 +75,7 @@ export async function acquirePodLock(podDir: string, onLost: (error: Error) => v
   }
   let released = false;
   return {
+    held: () => !released && !lost,
     async release() {
       if (released) return;
       released = true;

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { errorLine } from '../text.js';
 import { acquirePodLock, type PodLock } from './acquirePodLock.js';
@@ -79,7 +79,9 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
         } catch (error) {
           return fail('not-live', errorLine(error));
         }
-        options.onNotice?.(params.message, autoRun);
+        const message = params.message;
+        // After the acknowledgement is written: showing the notice is not part of accepting it.
+        if (options.onNotice !== undefined) setImmediate(() => options.onNotice?.(message, autoRun));
         return { id, ok: true, result: { accepted: true, pending: pod.pendingNotices().length } };
       }
       case 'run':
@@ -150,26 +152,33 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   });
 
   // Clients learn of status changes without polling; a change is rare next to requests.
-  let last = JSON.stringify(snapshotOf(pod));
+  let last = snapshotOf(pod);
   const subscription = pod.actor.subscribe(() => {
-    const now = JSON.stringify(snapshotOf(pod));
-    if (now === last) return;
+    const now = snapshotOf(pod);
+    if (now.status === last.status && now.activity === last.activity) return;
     last = now;
-    for (const socket of sockets) socket.write(`${now}\n`);
+    const line = encodeLine(now);
+    for (const socket of sockets) socket.write(line);
   });
 
+  // Bind under a name of our own, then rename it into place: Node removes a Unix
+  // socket's bound path when the server closes, and that must never be the
+  // `sock` a successor bound after taking over a lock we lost while hung.
+  const boundPath = `${socketPath}.${process.pid}`;
   try {
-    // The name is ours now: whatever socket is there was left by a pod that is gone.
-    await rm(socketPath, { force: true });
+    await rm(boundPath, { force: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(socketPath, () => {
+      server.listen(boundPath, () => {
         server.off('error', reject);
         resolve();
       });
     });
+    // The name is ours now: whatever socket is at `sock` was left by a pod that is gone.
+    await rename(boundPath, socketPath);
   } catch (error) {
     subscription.unsubscribe();
+    server.close();
     await lock.release();
     throw error;
   }
@@ -184,7 +193,8 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
           server.close(() => resolve());
           for (const socket of sockets) socket.destroy();
         });
-        await rm(socketPath, { force: true });
+        // Only a holder of the name may remove its socket (see the bind above).
+        if (lock.held()) await rm(socketPath, { force: true });
         await lock.release();
       })();
       return closing;

@@ -44,7 +44,7 @@ export async function orchestratorCommand(args: string[], io: CliIo): Promise<nu
     orchestrator.actor.on('ticket.handled', (e) => {
       io.out(`ticket ${e.event.ticket} ${e.event.kind}: ${describeEnsure(e.ensure)}; ${e.delivery.type}: ${formatDelivery(e.delivery)}\n`);
     });
-    const { server, done } = await servePod(cli, names.orchestrator, io, orchestrator);
+    const { server, done } = await servePod(cli, names.orchestrator, io, { orchestrator });
     io.out(`orchestrator ${names.orchestrator} live at ${server.socketPath}; companion ${names.companion}: ${describeEnsure(orchestrator.installed)}\n`);
     return await done;
   } catch (error) {

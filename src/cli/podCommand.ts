@@ -6,8 +6,9 @@ import type { CliIo } from './cliIo.js';
 import { COMMON_HELP, COMMON_OPTIONS, intOption, openRuntime, parseCommand, table, UsageError, type CliRuntime } from './cliArgs.js';
 
 const HELP = `usage:
-  podmesh pod start <name> [--role R] [--workspace DIR] [--buffer-size N]
-      run a pod in the foreground; SIGTERM or SIGINT (Ctrl-C) stop it cleanly
+  podmesh pod start <name> [--role R] [--workspace DIR] [--buffer-size N] [--quiet]
+      run a pod in the foreground; SIGTERM or SIGINT (Ctrl-C) stop it cleanly;
+      each notice is printed as it arrives, unless --quiet
   podmesh pod ls --as <self>        pods visible from <self>, with their status
   podmesh pod state <name>          a running pod's status and queued notices
   podmesh pod stop <name>           ask a running pod to stop
@@ -29,8 +30,9 @@ export async function servePod(
   cli: CliRuntime,
   name: string,
   io: CliIo,
-  orchestrator?: Orchestrator,
+  options: { orchestrator?: Orchestrator; quiet?: boolean } = {},
 ): Promise<{ server: PodServer; done: Promise<number> }> {
+  const { orchestrator } = options;
   let server: PodServer | undefined;
   let stop: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolveExit) => {
@@ -54,7 +56,7 @@ export async function servePod(
     name,
     runtimeDir: cli.paths.runtimeDir,
     ...(orchestrator === undefined ? {} : { orchestrator }),
-    onNotice: (message, autoRun) => printNotice(io, message, autoRun),
+    ...(options.quiet === true ? {} : { onNotice: (message: string, autoRun: boolean) => printNotice(io, message, autoRun) }),
     onStopRequested: () => stop(0),
     onLockLost: (error) => {
       io.err(`podmesh: lost the name lock of ${name} (${error.message}); stopping\n`);
@@ -72,6 +74,7 @@ async function start(args: readonly string[], io: CliIo): Promise<number> {
     role: { type: 'string' },
     workspace: { type: 'string' },
     'buffer-size': { type: 'string' },
+    quiet: { type: 'boolean' },
   });
   if (values.help) return io.out(HELP), 0;
   if (positionals.length !== 1) throw new UsageError('pod start takes one pod name (try --help)');
@@ -84,7 +87,7 @@ async function start(args: readonly string[], io: CliIo): Promise<number> {
       ...(values.role === undefined ? {} : { role: values.role }),
       ...(values.workspace === undefined ? {} : { workspaceRoot: resolve(values.workspace) }),
     });
-    const { server, done } = await servePod(cli, name, io);
+    const { server, done } = await servePod(cli, name, io, { quiet: values.quiet === true });
     io.out(`pod ${name} live at ${server.socketPath} (Ctrl-C to stop)\n`);
     return await done;
   } catch (error) {

@@ -1,0 +1,202 @@
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createFsPodStore, METADATA_FILE } from '../../src/actors/createFsPodStore.js';
+import type { HookResult } from '../../src/actors/startOrchestrator.js';
+import type { ToolResult } from '../../src/types.js';
+import { createSandbox, runWorkers, within, type CommandResult, type Sandbox } from '../support/podProcess.js';
+
+interface Context {
+  sandbox?: Sandbox;
+}
+
+interface PodState {
+  status: string;
+  activity?: string;
+  pendingNotices: string[];
+  accepted: number;
+  turns: number;
+  history: unknown[];
+}
+
+/** The JSON a command printed; fails with its stderr when it did not exit `code`. */
+function json<T>(result: CommandResult, code = 0): T {
+  assert.is(result.code, code, `exit ${result.code ?? result.signal}; stderr: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}
+
+/** Bad usage and refusals: one line on stderr, nothing that looks like a stack trace. */
+function assertOneLineError(result: CommandResult, code: number, pattern: RegExp): void {
+  assert.is(result.code, code, `exit ${result.code ?? result.signal} for stderr ${result.stderr}`);
+  assert.match(result.stderr, /^podmesh[^\n]*\n$/, `one line on stderr: ${JSON.stringify(result.stderr)}`);
+  assert.match(result.stderr, pattern);
+  assert.not.match(result.stderr, /\n\s+at |Error:/, 'no stack trace');
+}
+
+const cli = suite<Context>('podmesh CLI across processes', {});
+
+cli.before.each(async (context) => {
+  context.sandbox = await createSandbox();
+});
+
+cli.after.each(async (context) => {
+  await context.sandbox?.cleanup();
+  context.sandbox = undefined;
+});
+
+cli('should leave every record reciprocal when processes ensure the same peers at the same moment', async ({ sandbox }) => {
+  const s = sandbox!;
+  const store = createFsPodStore(s.podsDir);
+  for (const name of ['a', 'b', 'c', 'd']) await store.write({ name, peers: [], spawnedChildren: [] });
+  // Both directions of each relation at once: each process writes both records of its pair.
+  const pairs = [['a', 'b'], ['b', 'a'], ['a', 'c'], ['c', 'a'], ['b', 'c'], ['c', 'b'], ['a', 'd'], ['d', 'a']] as const;
+  const results = await Promise.all(pairs.map(([self, peer]) => s.run(['peer', '--as', self, peer, '--json'])));
+  results.forEach((result, i) => assert.equal(json(result), { source: pairs[i]![0], peer: pairs[i]![1] }));
+
+  const expected: Record<string, string[]> = { a: ['b', 'c', 'd'], b: ['a', 'c'], c: ['a', 'b'], d: ['a'] };
+  for (const [name, peers] of Object.entries(expected)) {
+    const text = await readFile(join(s.podsDir, name, METADATA_FILE), 'utf8');
+    assert.equal(JSON.parse(text), { name, peers, spawnedChildren: [] }, `${name}'s record on disk`);
+    assert.equal(await readdir(join(s.podsDir, name)), [METADATA_FILE], 'no lock or temporary file left');
+  }
+  for (const [name, peers] of Object.entries(expected)) {
+    for (const peer of peers) assert.ok(expected[peer]!.includes(name), `${name} -> ${peer} is reciprocal`);
+  }
+});
+
+cli('should lose no relation when 4 processes write the same records at the same moment', async ({ sandbox }) => {
+  const s = sandbox!;
+  const store = createFsPodStore(s.podsDir);
+  const side = (prefix: string) => Array.from({ length: 20 }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);
+  const [left, right] = [side('l'), side('r')];
+  for (const name of ['hub', ...left, ...right]) await store.write({ name, peers: [], spawnedChildren: [] });
+  // Each relation from both ends at once, and every process writes `hub` 20 times.
+  const results = await runWorkers<{ registered: number }>(s, 'peerWorker.ts', [
+    left.map((name) => `hub:${name}`),
+    left.map((name) => `${name}:hub`),
+    right.map((name) => `hub:${name}`),
+    right.map((name) => `${name}:hub`),
+  ]);
+  assert.equal(results, Array(4).fill({ registered: 20 }));
+  assert.equal((await store.read('hub'))?.peers, [...left, ...right]);
+  for (const name of [...left, ...right]) assert.equal((await store.read(name))?.peers, ['hub'], `${name} holds hub`);
+  assert.equal(await readdir(join(s.podsDir, 'hub')), [METADATA_FILE], 'no lock or temporary file left');
+});
+
+cli('should run tickets end to end: weak lifecycle notices reach the companion process, reads notify nobody', async ({ sandbox }) => {
+  const s = sandbox!;
+  const workspace = join(s.root, 'yoi');
+  await mkdir(workspace);
+  const companion = await s.startPod('yoi', ['--role', 'companion', '--workspace', workspace]);
+  const orchestrator = s.spawnCli(['orchestrator', 'start', '--workspace', workspace]);
+  const [started] = await orchestrator.waitForStdout(/orchestrator yoi-orchestrator live at .*\n/);
+  assert.match(started, /companion yoi: peer ensured/);
+  const ticket = (args: string[]) => s.run(['ticket', ...args, '--workspace', workspace, '--json']);
+
+  const created = json<{ result: ToolResult; hook: HookResult | null }>(await ticket(['create', '--title', 'Fix the peer', '--body', 'secret body']));
+  assert.is(created.result.isError, false);
+  assert.is(created.hook, null, 'creating notifies nobody');
+  const id = (JSON.parse(created.result.content) as { ticket: string }).ticket;
+  assert.type(id, 'string');
+
+  const commented = json<{ result: ToolResult; hook: HookResult | null }>(await ticket(['comment', id, '--event', 'plan', '--body', 'the secret plan']));
+  assert.is(commented.result.isError, false);
+  assert.is(commented.hook?.ensure.type, 'ensured');
+  assert.equal(commented.hook?.delivery, { type: 'delivered' });
+
+  const ready = json<{ result: ToolResult; hook: HookResult | null }>(await ticket(['ready', id]));
+  assert.equal(ready.hook?.delivery, { type: 'delivered' });
+  assert.is((JSON.parse(ready.result.content) as { to: string }).to, 'ready');
+
+  const listed = json<{ result: ToolResult; hook: HookResult | null }>(await ticket(['list']));
+  assert.is(listed.hook, null);
+  const tickets = (JSON.parse(listed.result.content) as { tickets: { id: string; state: string; title: string }[] }).tickets;
+  assert.equal(tickets.map((t) => [t.id, t.state, t.title]), [[id, 'ready', 'Fix the peer']]);
+
+  const shown = json<{ result: ToolResult; hook: HookResult | null }>(await ticket(['show', id]));
+  assert.is(shown.hook, null);
+  const item = (JSON.parse(shown.result.content) as { item: { state: string; body: string; thread: { event: string; body: string }[] } }).item;
+  assert.is(item.state, 'ready');
+  assert.is(item.body, 'secret body');
+  assert.equal(item.thread.map((entry) => [entry.event, entry.body]), [['plan', 'the secret plan']]);
+  assert.ok((await readdir(join(s.home, 'tickets', 'yoi-orchestrator'))).includes(id), 'tickets persist under the home');
+
+  const state = json<PodState>(await s.run(['pod', 'state', 'yoi', '--json']));
+  assert.is(state.status, 'live');
+  assert.is(state.activity, 'idle');
+  assert.is(state.turns, 0, 'weak notices start no turn');
+  assert.equal(state.history, []);
+  assert.is(state.pendingNotices.length, 2, 'one notice per lifecycle event, none for create, list or show');
+  const [onComment, onReady] = state.pendingNotices as [string, string];
+  for (const notice of state.pendingNotices) {
+    assert.ok(notice.startsWith('[Notification]\nTicket event notice (weak; autoRun=false)\n'), notice);
+    assert.match(notice, new RegExp(`\nticket: ${id}\ntitle: Fix the peer\n`));
+    assert.not.match(notice, /secret/, 'bodies never enter a notice');
+  }
+  assert.match(onComment, /\nevent: comment\/plan\n/);
+  assert.match(onComment, new RegExp(`\nref: tickets/${id}/thread\\.md$`));
+  assert.match(onReady, /\nstate: ready\nevent: state\/planning->ready\n/);
+  assert.match(onReady, new RegExp(`\nref: tickets/${id}/item\\.md$`));
+  await companion.waitForStdout(/\[notice\]\n {2}Ticket event notice[\s\S]*\[notice\]\n {2}Ticket event notice/, 5_000);
+  await orchestrator.waitForStdout(new RegExp(`ticket ${id} state/planning->ready: peer ensured; delivered`), 5_000);
+
+  const visible = json<unknown[]>(await s.run(['pod', 'ls', '--as', 'yoi-orchestrator', '--json']));
+  assert.equal(visible, [
+    { name: 'yoi', visibility: 'peer', state: 'readable', live: { status: 'live', activity: 'idle' } },
+    { name: 'yoi-orchestrator', visibility: 'self', state: 'readable', live: { status: 'live', activity: 'idle' } },
+  ]);
+
+  // The companion is asked to stop over its socket, the orchestrator by signal: both end cleanly.
+  assert.equal(json(await s.run(['pod', 'stop', 'yoi', '--json'])), { stopping: true });
+  // (No signal to the companion: one during its shutdown would end it by the default action.)
+  assert.equal(await Promise.all([within(companion.exited, 15_000, 'the companion stopping'), orchestrator.stop('SIGTERM')]), [
+    { code: 0, signal: null },
+    { code: 0, signal: null },
+  ]);
+  assert.equal(await readdir(s.runtimeDir), ['yoi', 'yoi-orchestrator']);
+  for (const name of ['yoi', 'yoi-orchestrator']) assert.equal(await readdir(join(s.runtimeDir, name)), [], `${name}: socket and lock removed`);
+});
+
+cli('should exit 1 with the outcome when notifying a pod that has no record', async ({ sandbox }) => {
+  const s = sandbox!;
+  await s.startPod('yoi', ['--role', 'companion']);
+  // And a ticket command without a running orchestrator is one clear line.
+  assertOneLineError(await s.run(['ticket', 'list', '--workspace', join(s.root, 'yoi')]), 1, /orchestrator yoi-orchestrator is stopped: start it/);
+  const result = await s.run(['notify', '--as', 'yoi', 'ghost', 'x']);
+  assert.is(result.code, 1, result.stderr);
+  assert.match(result.stdout, /^skipped-missing: /);
+  assert.is(result.stderr, '');
+  const asJson = await s.run(['notify', '--as', 'yoi', 'ghost', 'x', '--json']);
+  assert.equal(json(asJson, 1), { type: 'skipped-missing' });
+});
+
+cli('should answer bad usage with exit 2 and one line on stderr', async ({ sandbox }) => {
+  const s = sandbox!;
+  const cases: [string[], RegExp][] = [
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['pod', 'start'], /pod start takes one pod name/],
+    [['pod', 'start', 'x', '--buffer-size', 'zero'], /--buffer-size must be an integer/],
+    [['pod', 'start', 'x', '--colour'], /Unknown option '--colour'/],
+    [['notify', '--as', 'yoi'], /usage: podmesh notify/],
+    [['ticket', 'comment', '--event', 'plan', '--body', 'b'], /ticket comment takes one ticket id/],
+    [['orchestrator', 'start', 'extra'], /takes no positional arguments/],
+  ];
+  const results = await Promise.all(cases.map(([args]) => s.run(args)));
+  results.forEach((result, i) => assertOneLineError(result, 2, cases[i]![1]));
+  assert.equal(await readdir(s.root), [], 'bad usage touches no folder');
+});
+
+cli('should refuse at once to start a second pod under a running name', async ({ sandbox }) => {
+  const s = sandbox!;
+  const first = await s.startPod('yoi', ['--role', 'companion']);
+  const second = await s.run(['pod', 'start', 'yoi']);
+  assertOneLineError(second, 1, /already running/);
+  // A live holder answers on its socket: no wait for its lock to go stale (that wait is about 5 s).
+  assert.ok(second.ms < 4_500, `failed fast (took ${Math.round(second.ms)} ms)`);
+  assert.ok(first.isRunning());
+  const { transport } = s.openRuntime();
+  assert.equal(await transport.probe('yoi'), { status: 'live', activity: 'idle' });
+});
+
+cli.run();
