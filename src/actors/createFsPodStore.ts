@@ -141,6 +141,11 @@ export function createFsPodStore(dir: string): PodMetadataStore {
 
   /** Applies `change` like `update`; true when it returned a new record (which was then written). */
   async function changes(name: string, change: (record: PodMetadata) => PodMetadata): Promise<boolean> {
+    // A change that changes nothing needs no lock: a lock-free read is a valid
+    // moment for it to take effect (records are replaced atomically). The usual
+    // case: an ensure on a pair that already holds each other.
+    const current = await readRecord(name);
+    if (current !== null && change(current) === current) return false;
     let changed = false;
     await update(name, (record) => {
       const next = change(record);
