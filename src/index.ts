@@ -89,3 +89,22 @@ export { createRandom, type Random } from './actors/createRandom.js';
 export { createFaultyStore, type FaultyStore } from './actors/createFaultyStore.js';
 export { createFaultyTransport, type FaultyTransport } from './actors/createFaultyTransport.js';
 export { createRuntimeTransport } from './actors/createRuntimeTransport.js';
+
+// Pods as processes
+export { startPodServer, type PodServer, type PodServerOptions } from './actors/startPodServer.js';
+export {
+  createSocketTransport,
+  PodRequestError,
+  type SocketTransport,
+  type SocketTransportOptions,
+} from './actors/createSocketTransport.js';
+export { resolvePodmeshPaths, podSocketPath, type PodmeshPaths } from './actors/podPaths.js';
+export { PodAlreadyRunningError } from './actors/acquirePodLock.js';
+export {
+  POD_METHODS,
+  MAX_REQUEST_LINE_BYTES,
+  type PodMethod,
+  type PodRequest,
+  type PodResponse,
+  type PodSnapshotMessage,
+} from './actors/podProtocol.js';

@@ -4,6 +4,7 @@
  * ASCII order, so sorting ids as strings sorts them by creation time, and it
  * has no separator or dot, so an id is always a safe folder name.
  */
+import { customAlphabet } from 'nanoid';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const TIME_CHARS = 10;
@@ -53,7 +54,7 @@ export function ticketIdPosition(id: string): TicketIdPosition | undefined {
 export interface TicketIdOptions {
   /** Milliseconds since the epoch (default `Date.now`). */
   readonly now?: () => number;
-  /** A number in [0, 1) (default `Math.random`). */
+  /** A number in [0, 1); default a secure random source (nanoid), so boards in other processes do not collide. */
   readonly random?: () => number;
 }
 
@@ -78,11 +79,19 @@ export function clampTime(value: number): number {
  */
 export function createTicketIdGenerator(options: TicketIdOptions = {}): TicketIdGenerator {
   const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
+  const { random } = options;
   let last: TicketIdPosition | undefined;
+  const secureTail = customAlphabet(ALPHABET, RANDOM_CHARS);
 
-  const randomChar = (): string => {
-    const r = random();
+  const randomTail = (): string => {
+    if (random === undefined) return secureTail();
+    let tail = '';
+    for (let i = 0; i < RANDOM_CHARS; i += 1) tail += randomChar(random);
+    return tail;
+  };
+
+  const randomChar = (source: () => number): string => {
+    const r = source();
     // A misbehaving source (1, NaN, negative) must still give a valid character.
     const index = Number.isFinite(r) ? Math.min(Math.max(Math.floor(r * 32), 0), 31) : 0;
     return ALPHABET.charAt(index);
@@ -96,9 +105,7 @@ export function createTicketIdGenerator(options: TicketIdOptions = {}): TicketId
       else if (last.counter + 1 < COUNTER_LIMIT) position = { time: last.time, counter: last.counter + 1 };
       else position = { time: Math.min(last.time + 1, MAX_TIME), counter: 0 };
       last = position;
-      let tail = '';
-      for (let i = 0; i < RANDOM_CHARS; i += 1) tail += randomChar();
-      return encode(position.time, TIME_CHARS) + encode(position.counter, COUNTER_CHARS) + tail;
+      return encode(position.time, TIME_CHARS) + encode(position.counter, COUNTER_CHARS) + randomTail();
     },
     after(id: string): void {
       const position = ticketIdPosition(id);
