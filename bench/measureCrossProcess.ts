@@ -10,7 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createFsPodStore, createMemoryPodStore, createPodRuntime } from '../src/index.js';
 import { createSocketTransport } from '../src/actors/createSocketTransport.js';
@@ -20,6 +21,16 @@ import { alternate, result, type BenchResult, type Progress } from './stats.js';
 export const CROSS_PROCESS_GOAL = 2;
 
 const ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * Both server processes run on the same CPU when `taskset` exists: a round trip
+ * costs ~20 µs when the client and server share a core and ~80 µs when the
+ * server must be woken on another one, and which happens otherwise depends on
+ * where the scheduler put each process — noise bigger than what is measured.
+ */
+function pinned(command: string, args: string[]): [string, string[]] {
+  return existsSync('/usr/bin/taskset') && availableParallelism() > 1 ? ['/usr/bin/taskset', ['-c', '1', command, ...args]] : [command, args];
+}
 
 // The echo process: answers every line with the same line, as a pod answers a request.
 const ECHO = `
@@ -99,7 +110,10 @@ export async function measureCrossProcess(options: {
   });
   try {
     // --quiet: a pod does not print the notices it receives (terminal output is not the transport).
-    const pod = spawn(process.execPath, [join(ROOT, 'bin/podmesh.js'), 'pod', 'start', 'target', '--quiet'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const pod = spawn(...pinned(process.execPath, [join(ROOT, 'bin/podmesh.js'), 'pod', 'start', 'target', '--quiet']), {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     children.push(pod);
     const probe = createSocketTransport({ runtimeDir: join(base, 'run') });
     const deadline = performance.now() + 20_000;
@@ -109,7 +123,7 @@ export async function measureCrossProcess(options: {
     }
     probe.close();
     const echoPath = join(base, 'echo.sock');
-    const echo = spawn(process.execPath, ['-e', ECHO, echoPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const echo = spawn(...pinned(process.execPath, ['-e', ECHO, echoPath]), { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(echo);
     await waitForLine(echo, /ready/, 10_000);
 
@@ -160,7 +174,7 @@ export async function measureCrossProcess(options: {
       info: [
         `value: sendWeakNotifyToLivePeer to a \`podmesh pod start\` process: ${options.store} store reads, liveness, decision, notify request + ack`,
         `baseline: the same ${line.length}-byte request line echoed by a raw Unix-socket server process, on a kept connection`,
-        `median of ${sampled.samples} alternating batches of ${options.batch} per side; the pod's buffer drained untimed`,
+        `median of ${sampled.samples} alternating batches of ${options.batch} per side; the pod's buffer drained untimed; pod and echo pinned to one CPU when taskset exists`,
       ],
     });
   } finally {
