@@ -16,7 +16,7 @@ import type { PodMetadata, PodMetadataStore } from '../types.js';
 import { isValidPodName, validatePodName } from '../validatePodName.js';
 import { createKeyedLock } from './keyedLock.js';
 import { lockFile, type FileLock, type FileLockOptions } from './lockFile.js';
-import { deepFreeze, parseRecord, toStoredRecord, withPeer, withPeers, withoutPeer } from './podRecord.js';
+import { deepFreeze, parseRecord, recordMethods, toStoredRecord } from './podRecord.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 /** File name of a record inside its pod folder. */
@@ -166,25 +166,7 @@ export function createFsPodStore(dir: string): PodMetadataStore {
       const write = async (): Promise<void> => writeFileAtomic(fileOf(name), stored.text);
       await recordLock.run(fileOf(name), () => holdingFileLock(name, true, write, () => undefined));
     },
-    async update(name, fn) {
-      validatePodName(name);
-      return update(name, fn);
-    },
-    async addPeer(name, peer) {
-      validatePodName(name);
-      validatePodName(peer);
-      return changes(name, (record) => withPeer(record, peer));
-    },
-    async removePeer(name, peer) {
-      validatePodName(name);
-      validatePodName(peer);
-      return changes(name, (record) => withoutPeer(record, peer));
-    },
-    async setPeers(name, peers) {
-      validatePodName(name);
-      for (const peer of peers) validatePodName(peer);
-      await update(name, (record) => withPeers(record, peers));
-    },
+    ...recordMethods(update, changes),
     async listNames() {
       let entries: Dirent[];
       try {

@@ -5,7 +5,7 @@
 import { CorruptMetadataError, StateMissingError } from '../errors.js';
 import type { PodMetadata, PodMetadataStore } from '../types.js';
 import { validatePodName } from '../validatePodName.js';
-import { deepFreeze, parseRecord, toFrozenRecord, withPeer, withPeers, withoutPeer } from './podRecord.js';
+import { deepFreeze, parseRecord, recordMethods, toFrozenRecord } from './podRecord.js';
 
 /** A memory store with a seam to plant arbitrary stored text. */
 export interface MemoryPodStore extends PodMetadataStore {
@@ -81,25 +81,7 @@ export function createMemoryPodStore(): MemoryPodStore {
       validatePodName(name);
       entries.set(name, new RawEntry(String(text)));
     },
-    async update(name, fn) {
-      validatePodName(name);
-      return update(name, fn);
-    },
-    async addPeer(name, peer) {
-      validatePodName(name);
-      validatePodName(peer);
-      return changes(name, (record) => withPeer(record, peer));
-    },
-    async removePeer(name, peer) {
-      validatePodName(name);
-      validatePodName(peer);
-      return changes(name, (record) => withoutPeer(record, peer));
-    },
-    async setPeers(name, peers) {
-      validatePodName(name);
-      for (const peer of peers) validatePodName(peer);
-      update(name, (record) => withPeers(record, peers));
-    },
+    ...recordMethods(update, changes),
     async listNames() {
       return [...entries.keys()].sort();
     },

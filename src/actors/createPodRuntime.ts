@@ -1,10 +1,8 @@
 import { createActor, fromPromise, initialTransition, type Actor, type AnyActorRef, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
-import { MissingPodError } from '../errors.js';
 import type { PeerEnsureMode, PeerEnsureRequest, PeerEnsureResult } from '../machines/discoveryMachine.js';
 import { discoveryMachine } from '../machines/discoveryMachine.js';
-import { podMachine, type OverflowReport, type PodContext, type PodEvent, type PodInput, type TurnInput } from '../machines/podMachine.js';
+import type { PodContext, PodEvent, PodInput } from '../machines/podMachine.js';
 import { DISCOVERY_SYSTEM_ID, runtimeMachine } from '../machines/runtimeMachine.js';
-import { errorLine } from '../text.js';
 import type { PeerRelation, PodLiveness, PodMetadataStore, PodTransport } from '../types.js';
 import { validatePodName } from '../validatePodName.js';
 import { createDiagnostics, type DiagnosticRecord, type Diagnostics } from './createDiagnostics.js';
@@ -13,6 +11,8 @@ import { createMemoryPodStore } from './createMemoryPodStore.js';
 import { createPodHandle, livenessOf, notifyPodActor, type PodActorRef, type PodHandle } from './createPodHandle.js';
 import { createWeakNotifyDecider } from './createWeakNotifyDecider.js';
 import { ensureExistingPeer } from './ensureExistingPeer.js';
+import { preparePodRecord } from './preparePodRecord.js';
+import { wirePodMachine } from './wirePodMachine.js';
 import { createOrchestratorWiring, type Orchestrator, type StartOrchestratorOptions } from './startOrchestrator.js';
 import { withTimeout, type TimerClock } from './withTimeout.js';
 
@@ -121,26 +121,9 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     return ref === undefined ? undefined : createPodHandle(name, ref);
   };
 
-  const wiredPod = podMachine.provide({
-    actors: {
-      runTurn: fromPromise<void, TurnInput>(async ({ input, signal }) => {
-        const pod = handle(input.pod);
-        if (pod === undefined) return;
-        await turn({ pod, input: input.input, notices: input.notices, signal });
-      }),
-    },
-    actions: {
-      reportOverflow: ({ self }, report: OverflowReport) =>
-        diagnostics.record('warn', 'pod', 'notify buffer full: dropped the oldest notice', {
-          pod: self.id,
-          outcome: `dropped ${report.dropped} of ${report.bufferSize}`,
-        }),
-      reportTurnFailure: ({ self }, failure: { turn: number; error: unknown }) =>
-        diagnostics.record('warn', 'pod', 'turn failed; its notices went back to the buffer', {
-          pod: self.id,
-          error: errorLine(failure.error),
-        }),
-    },
+  const wiredPod = wirePodMachine(diagnostics, async (input, signal) => {
+    const pod = handle(input.pod);
+    if (pod !== undefined) await turn({ pod, input: input.input, notices: input.notices, signal });
   });
   const wiredDiscovery = discoveryMachine.provide({
     actors: {
@@ -260,32 +243,6 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     return ref;
   };
 
-  /** Creates or refreshes the pod's record (SPEC §3); the parent must exist. */
-  const prepareRecord = async ({ name, role, workspaceRoot, parent }: SpawnPodOptions): Promise<void> => {
-    if (parent !== undefined && (await store.read(parent)) === null) throw new MissingPodError(parent);
-    const existing = await store.read(name);
-    if (existing === null) {
-      await store.write({
-        name,
-        ...(role === undefined ? {} : { role }),
-        ...(workspaceRoot === undefined ? {} : { workspaceRoot }),
-        peers: [],
-        spawnedChildren: [],
-      });
-    } else if ((role !== undefined && role !== existing.role) || (workspaceRoot !== undefined && workspaceRoot !== existing.workspaceRoot)) {
-      await store.update(name, (record) => ({
-        ...record,
-        ...(role === undefined ? {} : { role }),
-        ...(workspaceRoot === undefined ? {} : { workspaceRoot }),
-      }));
-    }
-    if (parent !== undefined) {
-      await store.update(parent, (record) =>
-        record.spawnedChildren.includes(name) ? record : { ...record, spawnedChildren: [...record.spawnedChildren, name] },
-      );
-    }
-  };
-
   const validateSpawn = (spawn: SpawnPodOptions): void => {
     validatePodName(spawn.name);
     if (spawn.parent !== undefined) validatePodName(spawn.parent);
@@ -294,7 +251,7 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
   const spawnPod = async (spawn: SpawnPodOptions): Promise<PodHandle> => {
     assertRunning();
     validateSpawn(spawn);
-    await prepareRecord(spawn);
+    await preparePodRecord(store, spawn);
     assertRunning();
     return createPodHandle(spawn.name, runPod(spawn.name));
   };
@@ -307,7 +264,7 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     spawns.forEach(validateSpawn);
     let done = 0;
     for (const spawn of spawns) {
-      await prepareRecord(spawn);
+      await preparePodRecord(store, spawn);
       assertRunning();
       runPod(spawn.name);
       onProgress?.(++done, spawns.length);

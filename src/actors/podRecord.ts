@@ -3,7 +3,7 @@
  * form shared by every store. No I/O here.
  */
 import { CorruptMetadataError } from '../errors.js';
-import type { PodMetadata } from '../types.js';
+import type { PodMetadata, PodMetadataStore } from '../types.js';
 import { podNameProblem, validatePodName } from '../validatePodName.js';
 
 type Fields = Record<string, unknown>;
@@ -178,4 +178,36 @@ export function toFrozenRecord(name: string, value: unknown): PodMetadata {
 export function toStoredRecord(name: string, value: unknown): StoredRecord {
   const text = `${JSON.stringify(checkRecordInput(name, value), null, 2)}\n`;
   return { record: deepFreeze(JSON.parse(text) as PodMetadata), text };
+}
+
+/**
+ * `update`, `addPeer`, `removePeer` and `setPeers` of a store, from its own
+ * `update` and `changes` (an update that reports whether it changed the
+ * record). Names are validated here, before the store touches anything.
+ */
+export function recordMethods(
+  update: (name: string, fn: (record: PodMetadata) => PodMetadata) => PodMetadata | Promise<PodMetadata>,
+  changes: (name: string, change: (record: PodMetadata) => PodMetadata) => boolean | Promise<boolean>,
+): Pick<PodMetadataStore, 'update' | 'addPeer' | 'removePeer' | 'setPeers'> {
+  return {
+    async update(name, fn) {
+      validatePodName(name);
+      return update(name, fn);
+    },
+    async addPeer(name, peer) {
+      validatePodName(name);
+      validatePodName(peer);
+      return changes(name, (record) => withPeer(record, peer));
+    },
+    async removePeer(name, peer) {
+      validatePodName(name);
+      validatePodName(peer);
+      return changes(name, (record) => withoutPeer(record, peer));
+    },
+    async setPeers(name, peers) {
+      validatePodName(name);
+      for (const peer of peers) validatePodName(peer);
+      await update(name, (record) => withPeers(record, peers));
+    },
+  };
 }
