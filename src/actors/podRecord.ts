@@ -21,10 +21,21 @@ function uniqueInOrder(names: readonly string[]): string[] {
  * `spawnedChildren` unique in first-seen order. Every other field is kept.
  */
 export function normalizeRecord(record: PodMetadata): PodMetadata {
+  // Most records already are (and spawning 100,000 pods writes 100,000 of them): no copies then.
+  if (isSortedUnique(record.peers) && isUnique(record.spawnedChildren)) return record;
   // The default sort compares UTF-16 code units, which is the order the spec asks for.
   const peers = uniqueInOrder(record.peers).sort();
   const spawnedChildren = uniqueInOrder(record.spawnedChildren);
   return { ...record, peers, spawnedChildren };
+}
+
+function isSortedUnique(names: readonly string[]): boolean {
+  for (let i = 1; i < names.length; i += 1) if (!(names[i - 1]! < names[i]!)) return false;
+  return true;
+}
+
+function isUnique(names: readonly string[]): boolean {
+  return names.length < 2 || new Set(names).size === names.length;
 }
 
 /** True when two name lists hold the same names in the same order. */
