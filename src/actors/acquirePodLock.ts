@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { FileLockError, lockFile, type FileLock } from './lockFile.js';
 
 /** The per-name lock of a pod process. */
 export interface PodLock {
@@ -23,12 +23,6 @@ export class PodAlreadyRunningError extends Error {
 const STALE_MS = 3000;
 const UPDATE_MS = 1000;
 
-/**
- * Takes the name of the pod whose runtime folder is `podDir` (proper-lockfile:
- * an atomic mkdir of `pod.lock`, refreshed while held, recovered when stale).
- * Waits out a crashed holder's stale lock; a live holder is a
- * {@link PodAlreadyRunningError}. `onLost` is called if the lock is taken away.
- */
 /** Whether a pod answers on `socketPath` with its first line within `ms`. */
 function answers(socketPath: string, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -44,32 +38,36 @@ function answers(socketPath: string, ms: number): Promise<boolean> {
   });
 }
 
+/**
+ * Takes the name of the pod whose runtime folder is `podDir` (a `pod.lock`
+ * folder, see lockFile.ts). A live holder answers on its socket: that is a
+ * {@link PodAlreadyRunningError} at once. A crashed or hung holder's lock is
+ * waited out until it goes stale and taken over. `onLost` is called if the
+ * lock is taken away while held (this process hung past the stale time).
+ */
 export async function acquirePodLock(podDir: string, onLost: (error: Error) => void): Promise<PodLock> {
   const target = join(podDir, 'pod');
   let lost = false;
-  const attempt = (retries: number) =>
-    lockfile.lock(target, {
-      realpath: false,
+  const take = (maxWait: number): Promise<FileLock> =>
+    lockFile(target, {
       stale: STALE_MS,
       update: UPDATE_MS,
-      retries: { retries, minTimeout: 250, maxTimeout: 250, factor: 1 },
+      maxWait,
       onCompromised: (error) => {
         lost = true;
         onLost(error);
       },
     });
-  let release: () => Promise<void>;
+  let lock: FileLock;
   try {
-    release = await attempt(0);
+    lock = await take(0);
   } catch (error) {
-    if ((error as { code?: string }).code !== 'ELOCKED') throw error;
-    // A live holder answers on its socket: fail at once. Otherwise it crashed
-    // or hangs; wait until its lock goes stale and take the name over.
+    if (!(error instanceof FileLockError && error.code === 'ELOCKED')) throw error;
     if (await answers(join(podDir, 'sock'), 500)) throw new PodAlreadyRunningError(podDir);
     try {
-      release = await attempt(Math.ceil((STALE_MS + 2 * UPDATE_MS) / 250));
+      lock = await take(STALE_MS + 2 * UPDATE_MS);
     } catch (retryError) {
-      if ((retryError as { code?: string }).code === 'ELOCKED') throw new PodAlreadyRunningError(podDir);
+      if (retryError instanceof FileLockError && retryError.code === 'ELOCKED') throw new PodAlreadyRunningError(podDir);
       throw retryError;
     }
   }
@@ -79,7 +77,7 @@ export async function acquirePodLock(podDir: string, onLost: (error: Error) => v
     async release() {
       if (released) return;
       released = true;
-      await release().catch(() => undefined);
+      await lock.release();
     },
   };
 }
