@@ -139,22 +139,6 @@ export function createFsPodStore(dir: string): PodMetadataStore {
     return recordLock.run(fileOf(name), () => holdingFileLock(name, false, run, noRecord(name)));
   }
 
-  /** Applies `change` like `update`; true when it returned a new record (which was then written). */
-  async function changes(name: string, change: (record: PodMetadata) => PodMetadata): Promise<boolean> {
-    // A change that changes nothing needs no lock: a lock-free read is a valid
-    // moment for it to take effect (records are replaced atomically). The usual
-    // case: an ensure on a pair that already holds each other.
-    const current = await readRecord(name);
-    if (current !== null && change(current) === current) return false;
-    let changed = false;
-    await update(name, (record) => {
-      const next = change(record);
-      changed = next !== record;
-      return next;
-    });
-    return changed;
-  }
-
   return {
     async read(name) {
       validatePodName(name);
@@ -166,7 +150,7 @@ export function createFsPodStore(dir: string): PodMetadataStore {
       const write = async (): Promise<void> => writeFileAtomic(fileOf(name), stored.text);
       await recordLock.run(fileOf(name), () => holdingFileLock(name, true, write, () => undefined));
     },
-    ...recordMethods(update, changes),
+    ...recordMethods(update, readRecord),
     async listNames() {
       let entries: Dirent[];
       try {

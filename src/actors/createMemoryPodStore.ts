@@ -57,17 +57,6 @@ export function createMemoryPodStore(): MemoryPodStore {
     return stored;
   }
 
-  /** Applies `change` like `update`; true when it returned a new record (which was then stored). */
-  function changes(name: string, change: (record: PodMetadata) => PodMetadata): boolean {
-    let changed = false;
-    update(name, (record) => {
-      const next = change(record);
-      changed = next !== record;
-      return next;
-    });
-    return changed;
-  }
-
   return {
     async read(name) {
       validatePodName(name);
@@ -81,7 +70,7 @@ export function createMemoryPodStore(): MemoryPodStore {
       validatePodName(name);
       entries.set(name, new RawEntry(String(text)));
     },
-    ...recordMethods(update, changes),
+    ...recordMethods(update),
     async listNames() {
       return [...entries.keys()].sort();
     },
