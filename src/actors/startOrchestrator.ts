@@ -164,17 +164,25 @@ export function createOrchestratorWiring(deps: OrchestratorDeps) {
       });
     };
 
-    const plainTools = createTicketTools(board);
-    const tools = Object.fromEntries(
-      Object.entries(plainTools).map(([key, tool]) => [
-        key,
-        async (args: unknown) => {
-          const result = await (tool as (args: unknown) => Promise<ToolResult>)(args);
-          await handleToolResult(result);
-          return result;
-        },
-      ]),
-    ) as unknown as TicketTools;
+    const plain = createTicketTools(board);
+    // Each tool resolves once the hook has run for its result.
+    const hooked =
+      (tool: (args?: unknown) => Promise<ToolResult>) =>
+      async (args?: unknown): Promise<ToolResult> => {
+        const result = await tool(args);
+        await handleToolResult(result);
+        return result;
+      };
+    const tools: TicketTools = {
+      create: hooked(plain.create),
+      comment: hooked(plain.comment),
+      review: hooked(plain.review),
+      setState: hooked(plain.setState),
+      intakeReady: hooked(plain.intakeReady),
+      close: hooked(plain.close),
+      list: hooked(plain.list),
+      show: hooked(plain.show),
+    };
 
     return {
       name: names.orchestrator,
