@@ -17,19 +17,7 @@ import {
   type PodRuntime,
 } from '../../src/index.js';
 import { spyStore } from '../support/spyStore.js';
-
-const INVALID_NAMES = ['', '.', '..', 'a/b', '../x', 'a\u0000b', 'a\nb'];
-
-async function rejects(promise: Promise<unknown>, type: new (...args: never[]) => Error, code?: string): Promise<void> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, type);
-    if (code !== undefined) assert.is((error as { code?: string }).code, code);
-    return;
-  }
-  assert.unreachable(`expected ${type.name}`);
-}
+import { INVALID_NAMES, rejects } from '../support/assertions.js';
 
 async function pair(store: PodMetadataStore, orchestratorPeers: string[] = [], companionPeers: string[] = []): Promise<void> {
   await store.write({ name: 'yoi', role: 'companion', peers: companionPeers, spawnedChildren: [] });

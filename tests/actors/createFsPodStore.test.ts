@@ -7,6 +7,7 @@ import { createFsPodStore } from '../../src/actors/createFsPodStore.js';
 import { writeFileAtomic } from '../../src/actors/writeFileAtomic.js';
 import { CorruptMetadataError, InvalidPodNameError, StateMissingError } from '../../src/errors.js';
 import type { PodMetadata } from '../../src/types.js';
+import { INVALID_NAMES, pod, rejection, rejects } from '../support/assertions.js';
 
 interface Context {
   outer: string;
@@ -23,27 +24,6 @@ fsStore.before.each(async (context) => {
 fsStore.after.each(async (context) => {
   await rm(context.outer, { recursive: true, force: true });
 });
-
-const INVALID_NAMES = ['', '.', '..', 'a/b', '../x', 'a\\b', 'a\u0000b', 'a\nb', ' a', 'x'.repeat(129)];
-
-function pod(name: string, extra: Partial<PodMetadata> = {}): PodMetadata {
-  return { name, peers: [], spawnedChildren: [], ...extra };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected a rejection');
-  return undefined;
-}
-
-async function expectError(promise: Promise<unknown>, type: abstract new (...args: never[]) => Error): Promise<void> {
-  const error = await rejection(promise);
-  assert.instance(error, type);
-}
 
 /** Every path under `dir` (recursively, sorted), with file contents. */
 async function tree(dir: string): Promise<string[]> {
@@ -110,18 +90,18 @@ fsStore('should land all of 50 concurrent addPeer calls made through two store i
 
 fsStore('should throw StateMissingError when updating a missing record and create nothing', async ({ root }) => {
   const store = createFsPodStore(root);
-  await expectError(store.update('a', (record) => record), StateMissingError);
-  await expectError(store.addPeer('a', 'b'), StateMissingError);
-  await expectError(store.setPeers('a', []), StateMissingError);
-  await expectError(stat(root), Error);
+  await rejects(store.update('a', (record) => record), StateMissingError);
+  await rejects(store.addPeer('a', 'b'), StateMissingError);
+  await rejects(store.setPeers('a', []), StateMissingError);
+  await rejects(stat(root), Error);
 });
 
 fsStore('should reject an update result with another name or bad names', async ({ root }) => {
   const store = createFsPodStore(root);
   await store.write(pod('a'));
   const text = await readFile(join(root, 'a', 'metadata.json'), 'utf8');
-  await expectError(store.update('a', (record) => ({ ...record, name: 'b' })), TypeError);
-  await expectError(store.update('a', (record) => ({ ...record, spawnedChildren: ['a/b'] })), InvalidPodNameError);
+  await rejects(store.update('a', (record) => ({ ...record, name: 'b' })), TypeError);
+  await rejects(store.update('a', (record) => ({ ...record, spawnedChildren: ['a/b'] })), InvalidPodNameError);
   assert.is(await readFile(join(root, 'a', 'metadata.json'), 'utf8'), text);
   assert.equal(await store.listNames(), ['a']);
 });
@@ -149,11 +129,11 @@ fsStore('should read corrupt records as CorruptMetadataError and leave them byte
     assert.instance(error, CorruptMetadataError, name);
     assert.is((error as CorruptMetadataError).pod, name);
     assert.not.match((error as Error).message, 'hunter2');
-    await expectError(store.update(name, (record) => ({ ...record, role: 'x' })), CorruptMetadataError);
-    await expectError(store.addPeer(name, 'b'), CorruptMetadataError);
-    await expectError(store.removePeer(name, 'b'), CorruptMetadataError);
-    await expectError(store.setPeers(name, ['b']), CorruptMetadataError);
-    await expectError(store.read(name), CorruptMetadataError);
+    await rejects(store.update(name, (record) => ({ ...record, role: 'x' })), CorruptMetadataError);
+    await rejects(store.addPeer(name, 'b'), CorruptMetadataError);
+    await rejects(store.removePeer(name, 'b'), CorruptMetadataError);
+    await rejects(store.setPeers(name, ['b']), CorruptMetadataError);
+    await rejects(store.read(name), CorruptMetadataError);
   }
   assert.equal(await tree(root), before, 'every file is byte-identical and no temp file is left');
   assert.equal(await store.listNames(), Object.keys(corrupt).sort());
@@ -161,7 +141,7 @@ fsStore('should read corrupt records as CorruptMetadataError and leave them byte
 
 fsStore('should read a metadata.json that is a folder as corrupt', async ({ root }) => {
   await mkdir(join(root, 'a', 'metadata.json'), { recursive: true });
-  await expectError(createFsPodStore(root).read('a'), CorruptMetadataError);
+  await rejects(createFsPodStore(root).read('a'), CorruptMetadataError);
 });
 
 fsStore('should reject invalid names in every method and create no file or folder anywhere', async ({ outer, root }) => {
@@ -183,7 +163,7 @@ fsStore('should reject invalid names in every method and create no file or folde
       store.setPeers('ok', ['b', bad]),
       store.delete(bad),
     ];
-    for (const attempt of attempts) await expectError(attempt, InvalidPodNameError);
+    for (const attempt of attempts) await rejects(attempt, InvalidPodNameError);
   }
   assert.equal(await tree(outer), before);
   assert.equal(await store.listNames(), ['ok']);
@@ -231,7 +211,7 @@ fsStore('writeFileAtomic should replace a file and leave no temp file', async ({
 fsStore('writeFileAtomic should keep the old content and remove the temp file when the data write fails', async ({ outer }) => {
   const file = join(outer, 'data.json');
   await writeFileAtomic(file, 'old');
-  await expectError(writeFileAtomic(file, 42 as unknown as string), TypeError);
+  await rejects(writeFileAtomic(file, 42 as unknown as string), TypeError);
   assert.is(await readFile(file, 'utf8'), 'old');
   assert.equal(await readdir(outer), ['data.json']);
 });
@@ -239,14 +219,14 @@ fsStore('writeFileAtomic should keep the old content and remove the temp file wh
 fsStore('writeFileAtomic should remove the temp file when the rename fails', async ({ outer }) => {
   const target = join(outer, 'target');
   await mkdir(join(target, 'inside'), { recursive: true });
-  await expectError(writeFileAtomic(target, 'new'), Error);
+  await rejects(writeFileAtomic(target, 'new'), Error);
   assert.equal(await readdir(outer), ['target']);
   assert.equal(await readdir(target), ['inside']);
 });
 
 fsStore('writeFileAtomic should fail and create nothing when the folder is a file', async ({ outer }) => {
   await writeFile(join(outer, 'plain'), 'old');
-  await expectError(writeFileAtomic(join(outer, 'plain', 'metadata.json'), 'new'), Error);
+  await rejects(writeFileAtomic(join(outer, 'plain', 'metadata.json'), 'new'), Error);
   assert.is(await readFile(join(outer, 'plain'), 'utf8'), 'old');
   assert.equal(await readdir(outer), ['plain']);
 });
@@ -256,7 +236,7 @@ fsStore('should fail a write when the pod folder is a file, keeping that file', 
   await writeFile(join(root, 'a'), 'not a folder');
   const store = createFsPodStore(root);
   assert.is(await store.read('a'), null);
-  await expectError(store.write(pod('a')), Error);
+  await rejects(store.write(pod('a')), Error);
   assert.is(await readFile(join(root, 'a'), 'utf8'), 'not a folder');
   assert.equal(await readdir(root), ['a']);
 });

@@ -4,29 +4,9 @@ import { createMemoryPodStore } from '../../src/actors/createMemoryPodStore.js';
 import type { MemoryPodStore } from '../../src/actors/createMemoryPodStore.js';
 import { CorruptMetadataError, InvalidPodNameError, StateMissingError } from '../../src/errors.js';
 import type { PodMetadata } from '../../src/types.js';
+import { INVALID_NAMES, pod, rejects } from '../support/assertions.js';
 
 const memoryStore = suite('createMemoryPodStore');
-
-const INVALID_NAMES = ['', '.', '..', 'a/b', '../x', 'a\\b', 'a\u0000b', 'a\nb', ' a', 'x'.repeat(129)];
-
-function pod(name: string, extra: Partial<PodMetadata> = {}): PodMetadata {
-  return { name, peers: [], spawnedChildren: [], ...extra };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected a rejection');
-  return undefined;
-}
-
-async function expectError(promise: Promise<unknown>, type: abstract new (...args: never[]) => Error): Promise<void> {
-  const error = await rejection(promise);
-  assert.instance(error, type);
-}
 
 memoryStore('should read null for a missing record and round trip a written one', async () => {
   const store = createMemoryPodStore();
@@ -85,10 +65,10 @@ memoryStore('should replace peers normalised, and write nothing when they are th
 memoryStore('should throw StateMissingError when updating a missing record', async () => {
   const store = createMemoryPodStore();
   let called = false;
-  await expectError(store.update('a', (record) => ((called = true), record)), StateMissingError);
-  await expectError(store.addPeer('a', 'b'), StateMissingError);
-  await expectError(store.removePeer('a', 'b'), StateMissingError);
-  await expectError(store.setPeers('a', ['b']), StateMissingError);
+  await rejects(store.update('a', (record) => ((called = true), record)), StateMissingError);
+  await rejects(store.addPeer('a', 'b'), StateMissingError);
+  await rejects(store.removePeer('a', 'b'), StateMissingError);
+  await rejects(store.setPeers('a', ['b']), StateMissingError);
   assert.not.ok(called);
   assert.equal(await store.listNames(), []);
 });
@@ -98,9 +78,9 @@ memoryStore('should write nothing when update returns the same object, and valid
   await store.write(pod('a'));
   const record = await store.read('a');
   assert.is(await store.update('a', (current) => current), record);
-  await expectError(store.update('a', (current) => ({ ...current, name: 'b' })), TypeError);
-  await expectError(store.update('a', (current) => ({ ...current, peers: ['..'] })), InvalidPodNameError);
-  await expectError(
+  await rejects(store.update('a', (current) => ({ ...current, name: 'b' })), TypeError);
+  await rejects(store.update('a', (current) => ({ ...current, peers: ['..'] })), InvalidPodNameError);
+  await rejects(
     store.update('a', () => {
       throw new RangeError('fn failed');
     }),
@@ -142,12 +122,12 @@ memoryStore('should throw CorruptMetadataError for corrupt raw text on every rea
   for (const text of corrupt) {
     const store = createMemoryPodStore();
     await store.writeRaw('a', text);
-    for (let i = 0; i < 2; i += 1) await expectError(store.read('a'), CorruptMetadataError);
-    await expectError(store.update('a', (record) => ({ ...record })), CorruptMetadataError);
-    await expectError(store.addPeer('a', 'b'), CorruptMetadataError);
-    await expectError(store.removePeer('a', 'b'), CorruptMetadataError);
-    await expectError(store.setPeers('a', []), CorruptMetadataError);
-    await expectError(store.read('a'), CorruptMetadataError);
+    for (let i = 0; i < 2; i += 1) await rejects(store.read('a'), CorruptMetadataError);
+    await rejects(store.update('a', (record) => ({ ...record })), CorruptMetadataError);
+    await rejects(store.addPeer('a', 'b'), CorruptMetadataError);
+    await rejects(store.removePeer('a', 'b'), CorruptMetadataError);
+    await rejects(store.setPeers('a', []), CorruptMetadataError);
+    await rejects(store.read('a'), CorruptMetadataError);
     assert.equal(await store.listNames(), ['a']);
   }
 });
@@ -172,7 +152,7 @@ memoryStore('should reject invalid names in every method before touching the sto
       store.setPeers('ok', ['b', bad]),
       store.delete(bad),
     ];
-    for (const attempt of attempts) await expectError(attempt, InvalidPodNameError);
+    for (const attempt of attempts) await rejects(attempt, InvalidPodNameError);
   }
   assert.equal(await store.listNames(), ['ok']);
   assert.is(await store.read('ok'), before);

@@ -11,6 +11,7 @@ import {
   type PodRuntime,
   type TurnArgs,
 } from '../../src/index.js';
+import { rejects } from '../support/assertions.js';
 
 let runtime: PodRuntime | undefined;
 const spawn = suite('runtime.spawnPod');
@@ -18,16 +19,6 @@ spawn.after.each(async () => {
   await runtime?.stop();
   runtime = undefined;
 });
-
-async function rejects(promise: Promise<unknown>, type: new (...args: never[]) => Error): Promise<void> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, type);
-    return;
-  }
-  assert.unreachable(`expected ${type.name}`);
-}
 
 spawn('should create the record and start the pod live.idle', async () => {
   const store = createMemoryPodStore();

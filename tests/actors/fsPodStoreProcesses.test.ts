@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { createFsPodStore, METADATA_FILE } from '../../src/actors/createFsPodStore.js';
 import { FileLockError, lockFile } from '../../src/actors/lockFile.js';
 import type { PodMetadata } from '../../src/types.js';
+import { pod, rejection } from '../support/assertions.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const workerScript = join(repoRoot, 'tests', 'support', 'fsStoreWorker.ts');
@@ -17,20 +18,6 @@ interface Context {
   outer: string;
   root: string;
   children: ChildProcessWithoutNullStreams[];
-}
-
-function pod(name: string, extra: Partial<PodMetadata> = {}): PodMetadata {
-  return { name, peers: [], spawnedChildren: [], ...extra };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected a rejection');
-  return undefined;
 }
 
 const exited = (child: ChildProcessWithoutNullStreams): boolean => child.exitCode !== null || child.signalCode !== null;

@@ -1,24 +1,10 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createFsPodStore, METADATA_FILE } from '../../src/actors/createFsPodStore.js';
 import type { HookResult } from '../../src/actors/startOrchestrator.js';
 import type { ToolResult } from '../../src/types.js';
-import { createSandbox, runWorkers, within, type CommandResult, type Sandbox } from '../support/podProcess.js';
-
-interface Context {
-  sandbox?: Sandbox;
-}
-
-interface PodState {
-  status: string;
-  activity?: string;
-  pendingNotices: string[];
-  accepted: number;
-  turns: number;
-  history: unknown[];
-}
+import { sandboxSuite, type PodState, runWorkers, within, type CommandResult, type Sandbox } from '../support/podProcess.js';
 
 /** The JSON a command printed; fails with its stderr when it did not exit `code`. */
 function json<T>(result: CommandResult, code = 0): T {
@@ -34,16 +20,7 @@ function assertOneLineError(result: CommandResult, code: number, pattern: RegExp
   assert.not.match(result.stderr, /\n\s+at |Error:/, 'no stack trace');
 }
 
-const cli = suite<Context>('podmesh CLI across processes', {});
-
-cli.before.each(async (context) => {
-  context.sandbox = await createSandbox();
-});
-
-cli.after.each(async (context) => {
-  await context.sandbox?.cleanup();
-  context.sandbox = undefined;
-});
+const cli = sandboxSuite('podmesh CLI across processes');
 
 cli('should leave every record reciprocal when processes ensure the same peers at the same moment', async ({ sandbox }) => {
   const s = sandbox!;

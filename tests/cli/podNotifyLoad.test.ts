@@ -1,24 +1,9 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createSandbox, runWorkers, type Sandbox } from '../support/podProcess.js';
+import { sandboxSuite, type PodState, runWorkers, type Sandbox } from '../support/podProcess.js';
 
 const SENDERS = ['s0', 's1', 's2', 's3'];
 const PER_SENDER = 2_500;
 const TOTAL = SENDERS.length * PER_SENDER;
-
-interface Context {
-  sandbox?: Sandbox;
-}
-
-interface PodState {
-  status: string;
-  activity?: string;
-  pendingNotices: string[];
-  accepted: number;
-  dropped: number;
-  turns: number;
-  diagnostics: { debug: number; warn: number };
-}
 
 interface SenderResult {
   outcomes: Record<string, number>;
@@ -41,16 +26,7 @@ const runSenders = (sandbox: Sandbox, target: string): Promise<SenderResult[]> =
 
 const expectedNotices = (): string[] => SENDERS.flatMap((name) => Array.from({ length: PER_SENDER }, (_, i) => `[Notification]\n${name} ${i}`));
 
-const load = suite<Context>('pod process under 10,000 notices from 4 processes', {});
-
-load.before.each(async (context) => {
-  context.sandbox = await createSandbox();
-});
-
-load.after.each(async (context) => {
-  await context.sandbox?.cleanup();
-  context.sandbox = undefined;
-});
+const load = sandboxSuite('pod process under 10,000 notices from 4 processes');
 
 load('should keep all 10,000 notices, each delivered, in a buffer of 10,000', async ({ sandbox }) => {
   const s = sandbox!;

@@ -1,22 +1,8 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PodLiveness } from '../../src/types.js';
-import { createSandbox, waitFor, within, type Sandbox } from '../support/podProcess.js';
-
-interface Context {
-  sandbox?: Sandbox;
-}
-
-interface PodState {
-  status: string;
-  activity?: string;
-  pendingNotices: string[];
-  accepted: number;
-  dropped: number;
-  turns: number;
-}
+import { sandboxSuite, type PodState, waitFor, within, type Sandbox } from '../support/podProcess.js';
 
 const exists = (path: string): Promise<boolean> => access(path).then(
   () => true,
@@ -31,16 +17,7 @@ async function openSender(sandbox: Sandbox) {
   return opened;
 }
 
-const processes = suite<Context>('pod processes', {});
-
-processes.before.each(async (context) => {
-  context.sandbox = await createSandbox();
-});
-
-processes.after.each(async (context) => {
-  await context.sandbox?.cleanup();
-  context.sandbox = undefined;
-});
+const processes = sandboxSuite('pod processes');
 
 processes('should deliver a weak notice to a companion in another process, queued without a turn', async ({ sandbox }) => {
   const s = sandbox!;

@@ -7,6 +7,7 @@
  * test instead of hanging the run.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { suite } from 'uvu';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -258,4 +259,34 @@ export async function runWorkers<T>(sandbox: Sandbox, script: string, argLists: 
     if (exit.code !== 0) throw new Error(`${script} ${argLists[i]!.join(' ')} failed (${exit.signal ?? exit.code}): ${worker.stderr().trim()}`);
     return JSON.parse(worker.stdout().split('\n')[1] ?? '') as T;
   });
+}
+
+/** What a pod's `state` request answers (docs/protocol.md). */
+export interface PodState {
+  status: string;
+  activity?: string;
+  pendingNotices: string[];
+  accepted: number;
+  dropped: number;
+  turns: number;
+  history: unknown[];
+  diagnostics: { debug: number; warn: number };
+}
+
+/** The context of a suite whose every test gets its own sandbox. */
+export interface SandboxContext {
+  sandbox?: Sandbox;
+}
+
+/** A uvu suite that makes a fresh sandbox before each test and cleans it up after (processes, sockets, folders). */
+export function sandboxSuite<T extends SandboxContext = SandboxContext>(name: string, context: T = {} as T) {
+  const tests = suite<T>(name, context);
+  tests.before.each(async (ctx) => {
+    ctx.sandbox = await createSandbox();
+  });
+  tests.after.each(async (ctx) => {
+    await ctx.sandbox?.cleanup();
+    ctx.sandbox = undefined;
+  });
+  return tests;
 }
