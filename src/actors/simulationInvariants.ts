@@ -1,5 +1,5 @@
 import { TICKET_NOTICE_BOUNDS, TICKET_NOTICE_HEADER } from '../ticketNotice.js';
-import type { SimWorld, StepObservation } from './simulationWorld.js';
+import { peekRecord, readableRecord, type SimWorld, type StepObservation } from './simulationWorld.js';
 
 /** One rule checked after every step it applies to. */
 export interface Invariant {
@@ -13,11 +13,7 @@ const NOTIFICATION_PREFIX = '[Notification]\n';
 const codePoints = (text: string): number => [...text].length;
 
 async function peersOf(world: SimWorld, name: string): Promise<readonly string[] | undefined> {
-  try {
-    return (await world.memory.read(name))?.peers;
-  } catch {
-    return undefined;
-  }
+  return (await readableRecord(world, name))?.peers;
 }
 
 /** Hook runs of all workspaces so far. */
@@ -110,13 +106,7 @@ export const INVARIANTS: readonly Invariant[] = [
       const failures: string[] = [];
       const pod = world.companions.pod(before.name);
       if (before.record === 'missing') {
-        let recordNow: unknown = null;
-        try {
-          recordNow = await world.memory.read(before.name);
-        } catch {
-          recordNow = 'unreadable';
-        }
-        if (recordNow !== null) failures.push(`missing companion ${before.name} got a record`);
+        if ((await peekRecord(world, before.name)) !== null) failures.push(`missing companion ${before.name} got a record`);
       }
       if (before.status === 'none' && pod !== undefined) failures.push(`companion ${before.name} was spawned`);
       if ((before.status === 'stopped' || before.status === 'unreachable') && pod?.status !== before.status) {

@@ -3,7 +3,7 @@ import { errorLine } from '../text.js';
 import type { ToolResult } from '../types.js';
 import type { FaultKind, WorkloadKind } from './parseScenario.js';
 import { acceptedCount, handledCount } from './simulationInvariants.js';
-import { companionPod, type CompanionBefore, type SimWorkspace, type SimWorld, type StepObservation } from './simulationWorld.js';
+import { companionPod, peekRecord, readableRecord, type CompanionBefore, type SimWorkspace, type SimWorld, type StepObservation } from './simulationWorld.js';
 
 const COMMENT_EVENTS = ['comment', 'plan', 'decision', 'implementation_report'] as const;
 
@@ -22,15 +22,10 @@ function ticketOf(result: ToolResult): string | undefined {
 }
 
 async function companionBefore(world: SimWorld, ws: SimWorkspace): Promise<CompanionBefore> {
-  let record: CompanionBefore['record'] = 'present';
-  try {
-    if ((await world.memory.read(ws.companion)) === null) record = 'missing';
-  } catch {
-    record = 'unreadable';
-  }
+  const record = await peekRecord(world, ws.companion);
   return {
     name: ws.companion,
-    record,
+    record: record === null ? 'missing' : record === 'unreadable' ? record : 'present',
     status: companionPod(world, ws)?.status ?? 'none',
     inMain: world.companions !== world.main && world.main.pod(ws.companion) !== undefined,
   };
@@ -142,12 +137,7 @@ async function registerPeer(world: SimWorld, obs: StepObservation): Promise<void
 async function directNotify(world: SimWorld, obs: StepObservation): Promise<void> {
   const { random } = world;
   const self = random.pick(world.pods);
-  let record;
-  try {
-    record = await world.memory.read(self);
-  } catch {
-    record = null;
-  }
+  const record = await readableRecord(world, self);
   const kind = random.weighted({ peer: 6, child: 1.5, anyone: 1, missing: 0.5, invalid: 0.5, self: 0.5 });
   let target: string;
   if (kind === 'peer' && record !== null && record.peers.length > 0) target = random.pick(record.peers);
@@ -182,13 +172,7 @@ export const WORKLOAD: Record<WorkloadKind, (world: SimWorld, obs: StepObservati
 export async function applyFault(world: SimWorld, fault: FaultKind, ws: SimWorkspace): Promise<string> {
   const pod = companionPod(world, ws);
   const { memory } = world;
-  const readSafe = async (name: string) => {
-    try {
-      return await memory.read(name);
-    } catch {
-      return null;
-    }
-  };
+  const readSafe = (name: string) => readableRecord(world, name);
   switch (fault) {
     case 'stop':
       pod?.stop();

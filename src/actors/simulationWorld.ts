@@ -88,3 +88,18 @@ export interface SimulationInjection {
 export function companionPod(world: SimWorld, workspace: SimWorkspace) {
   return world.companions.pod(workspace.companion);
 }
+
+/** A raw record as the world sees it behind the runtime's back: the record, `null` when missing, or `'unreadable'`. */
+export async function peekRecord(world: SimWorld, name: string): Promise<PodMetadata | null | 'unreadable'> {
+  try {
+    return await world.memory.read(name);
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/** A raw record, or `null` when it is missing or unreadable. */
+export async function readableRecord(world: SimWorld, name: string): Promise<PodMetadata | null> {
+  const record = await peekRecord(world, name);
+  return record === 'unreadable' ? null : record;
+}
