@@ -7,7 +7,7 @@
 import { createActor, type AnyActorRef } from 'xstate';
 import { createPodRuntime } from '../src/index.js';
 import { bareMachine } from './bareMachine.js';
-import { fillerSpawns } from './spawnFillers.js';
+import { fillerSpawns, warmSpawnPath, WARMUP } from './spawnFillers.js';
 import { collect, result, turns, type BenchResult } from './stats.js';
 
 /** What one heap sample holds: pods of a runtime, bare actors parented to one root, or bare root actors. */
@@ -15,7 +15,6 @@ export type HeapSideKind = 'runtime' | 'bare-children' | 'bare-roots';
 
 export const IDLE_HEAP_GOAL_BYTES = 3072;
 
-const WARMUP = 64;
 
 function heapUsed(): number {
   return process.memoryUsage().heapUsed;
@@ -32,9 +31,7 @@ function stopChild(actor: AnyActorRef): void {
  */
 export async function idleHeapSide(kind: HeapSideKind, count: number): Promise<number> {
   if (kind === 'runtime') {
-    const warm = createPodRuntime();
-    await warm.spawnPods(fillerSpawns(WARMUP));
-    await warm.stop();
+    await warmSpawnPath();
     const runtime = createPodRuntime();
     try {
       collect();

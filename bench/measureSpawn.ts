@@ -7,7 +7,7 @@
 import { createActor, type AnyActorRef } from 'xstate';
 import { createPodRuntime } from '../src/index.js';
 import { bareMachine } from './bareMachine.js';
-import { fillerSpawns } from './spawnFillers.js';
+import { fillerSpawns, warmSpawnPath, WARMUP } from './spawnFillers.js';
 import { collect, median, result, type BenchResult, type Progress } from './stats.js';
 
 /** What one spawn sample creates: pods of a runtime, bare actors parented to one root, or bare root actors. */
@@ -15,14 +15,11 @@ export type SpawnSideKind = 'runtime' | 'bare-children' | 'bare-roots';
 
 export const SPAWN_GOAL = 1.5;
 
-const WARMUP = 64;
 
 /** Milliseconds to create and start `count` items, from a collected heap; the spawn list is built untimed. */
 export async function spawnSide(kind: SpawnSideKind, count: number): Promise<number> {
   if (kind === 'runtime') {
-    const warm = createPodRuntime();
-    await warm.spawnPods(fillerSpawns(WARMUP));
-    await warm.stop();
+    await warmSpawnPath();
     const runtime = createPodRuntime();
     try {
       const spawns = fillerSpawns(count);

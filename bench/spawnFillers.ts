@@ -1,4 +1,4 @@
-import type { PodRuntime, SpawnPodOptions } from '../src/index.js';
+import { createPodRuntime, type PodRuntime, type SpawnPodOptions } from '../src/index.js';
 import type { Progress } from './stats.js';
 
 /** `count` spawn options named `pod-0`, `pod-1`, … */
@@ -12,4 +12,14 @@ export async function spawnWithProgress(runtime: PodRuntime, spawns: readonly Sp
   await runtime.spawnPods(spawns, (done, total) => {
     if (done % step === 0 || done === total) progress(`${label}: spawned ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} filler pods`);
   });
+}
+
+/** Items created untimed before a sample, so the code paths are compiled first. */
+export const WARMUP = 64;
+
+/** Spawns and stops a small runtime once: compiles the spawn path before a timed or sampled side. */
+export async function warmSpawnPath(): Promise<void> {
+  const warm = createPodRuntime();
+  await warm.spawnPods(fillerSpawns(WARMUP));
+  await warm.stop();
 }
