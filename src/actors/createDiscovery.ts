@@ -102,6 +102,7 @@ function messageProblem(message: unknown, maxBytes: number): string | undefined 
 export function createWeakNotify(deps: DiscoveryDeps): WeakNotify {
   const { store, decider, diagnostics } = deps;
   return async (self, peer, message, fields, autoRun = false) => {
+    const validPeer = isValidPodName(peer);
     let node = decider.root;
     let target: PodMetadata | null = null;
     let storeError: unknown;
@@ -113,7 +114,7 @@ export function createWeakNotify(deps: DiscoveryDeps): WeakNotify {
         switch (node.state) {
           case 'resolvingTarget': {
             let exists = false;
-            if (isValidPodName(peer)) {
+            if (validPeer) {
               try {
                 target = await store.read(peer);
                 exists = target !== null;
@@ -180,7 +181,7 @@ export function createWeakNotify(deps: DiscoveryDeps): WeakNotify {
     diagnostics.record(quiet ? 'debug' : 'warn', 'notify', `${autoRun ? 'notify' : 'weak notify'} ${delivery.type}`, {
       ...fields,
       self,
-      peer: isValidPodName(peer) ? peer : '(invalid name)',
+      peer: validPeer ? peer : '(invalid name)',
       outcome: delivery.type,
       ...(details.error === undefined ? {} : { error: details.error }),
       ...(details.reason === undefined ? {} : { reason: details.reason }),
