@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createFsPodStore, createMemoryPodStore, createPodRuntime } from '../src/index.js';
-import { createSocketTransport } from '../src/actors/createSocketTransport.js';
+import { createSocketTransport } from '../src/actors/process/createSocketTransport.js';
 import { NOTICE } from './createNotifyPair.js';
 import { alternate, result, type BenchResult, type Progress } from './stats.js';
 

@@ -10,14 +10,8 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createFsPodStore,
-  createPodRuntime,
-  formatDelivery,
-  type PeerEnsureOutcome,
-  type ToolResult,
-  type WeakNotifyDelivery,
-} from '../src/index.js';
+import { createFsPodStore, createPodRuntime, formatOutcome } from '../src/index.js';
+import { startOrchestrator, type PeerEnsureOutcome, type TicketToolMethod, type ToolCall } from '../src/tickets/index.js';
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
@@ -65,50 +59,42 @@ try {
   await store.addPeer('yoi', 'yoi-orchestrator');
   const before = `orchestrator peers ${JSON.stringify((await store.read('yoi-orchestrator'))?.peers)}, companion peers ${JSON.stringify((await store.read('yoi'))?.peers)}`;
 
-  const orchestrator = await runtime.startOrchestrator({ workspaceRoot });
+  const orchestrator = await startOrchestrator(runtime, { workspaceRoot });
   const after = `orchestrator peers ${JSON.stringify((await store.read('yoi-orchestrator'))?.peers)}, companion peers ${JSON.stringify((await store.read('yoi'))?.peers)}`;
 
-  // What the hook did for the latest tool call, as the orchestrator actor emits it.
-  const seen: { last?: { kind: string; ensure: PeerEnsureOutcome; delivery: WeakNotifyDelivery } } = {};
-  orchestrator.actor.on('ticket.handled', (e) => {
-    seen.last = { kind: e.event.kind, ensure: e.ensure, delivery: e.delivery };
-  });
-  // A call, not a read of `seen.last`: TypeScript would keep it narrowed to undefined across the await.
-  const lastHandled = () => seen.last;
+  // Each tool call answers with its result and what the hook did for it.
   const rows: string[][] = [['step', 'tool', 'event', 'ensure', 'delivery']];
-  const step = async (label: string, call: () => Promise<ToolResult>): Promise<ToolResult> => {
-    seen.last = undefined;
-    const result = await call();
-    const last = lastHandled();
+  const step = async (label: string, method: TicketToolMethod, args: Record<string, unknown> = {}): Promise<ToolCall> => {
+    const call = await orchestrator.callTool(method, args);
+    const { result, hook } = call;
     rows.push([
       label,
       result.isError ? `${result.toolName} (error)` : result.toolName,
-      last?.kind ?? 'none (no notice)',
-      describeEnsure(last?.ensure),
-      last === undefined ? '—' : formatDelivery(last.delivery),
+      hook?.kind ?? 'none (no notice)',
+      describeEnsure(hook?.ensure),
+      hook === null ? '—' : formatOutcome(hook.delivery),
     ]);
-    return result;
+    return call;
   };
 
-  const { tools } = orchestrator;
-  const created = await step('create a ticket', () => tools.create({ title: 'Add login rate limiting', body: 'Limit to 5 attempts a minute.' }));
-  const ticket = (JSON.parse(created.content) as { ticket: string }).ticket;
-  await step('plan it', () => tools.comment({ ticket, event: 'plan', body: 'Token bucket per account.' }));
-  await step('intake ready', () => tools.intakeReady({ ticket }));
-  await step('passive read', () => tools.show({ ticket }));
-  await step('passive list', () => tools.list());
-  await step('queue it', () => tools.setState({ ticket, to: 'queued' }));
-  await step('start work', () => tools.setState({ ticket, to: 'inprogress' }));
-  await step('bad move (error)', () => tools.setState({ ticket, to: 'planning' }));
+  const created = await step('create a ticket', 'create', { title: 'Add login rate limiting', body: 'Limit to 5 attempts a minute.' });
+  const ticket = created.ticket!.id;
+  await step('plan it', 'comment', { ticket, event: 'plan', body: 'Token bucket per account.' });
+  await step('intake ready', 'intakeReady', { ticket });
+  await step('passive read', 'show', { ticket });
+  await step('passive list', 'list');
+  await step('queue it', 'setState', { ticket, to: 'queued' });
+  await step('start work', 'setState', { ticket, to: 'inprogress' });
+  await step('bad move (error)', 'setState', { ticket, to: 'planning' });
   companion.stop();
-  await step('companion stopped', () => tools.comment({ ticket, event: 'implementation_report', body: 'Done, see PR.' }));
+  await step('companion stopped', 'comment', { ticket, event: 'implementation_report', body: 'Done, see PR.' });
   companion.start();
   companion.disconnect('simulated network fault');
-  await step('companion unreachable', () => tools.review({ ticket, review: 'approve' }));
+  await step('companion unreachable', 'review', { ticket, review: 'approve' });
   companion.reconnect();
-  await step('companion back', () => tools.setState({ ticket, to: 'done' }));
+  await step('companion back', 'setState', { ticket, to: 'done' });
   await store.delete('yoi');
-  await step('companion deleted', () => tools.close({ ticket, resolution: 'Shipped in 1.4.' }));
+  await step('companion deleted', 'close', { ticket, resolution: 'Shipped in 1.4.' });
 
   const out: string[] = [];
   out.push(`podmesh demo — workspace ${workspaceRoot} (file store)`, '');

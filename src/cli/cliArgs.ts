@@ -1,11 +1,16 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createFsPodStore } from '../actors/createFsPodStore.js';
-import { createPodRuntime, type PodRuntime, type PodRuntimeOptions } from '../actors/createPodRuntime.js';
-import { createSocketTransport, type SocketTransport } from '../actors/createSocketTransport.js';
-import { resolvePodmeshPaths, type PodmeshPaths } from '../actors/podPaths.js';
+import { PodmeshError } from '../core/errors.js';
+import { createFsPodStore } from '../actors/stores/createFsPodStore.js';
+import { createPodRuntime, type PodRuntime, type PodRuntimeOptions } from '../actors/runtime/createPodRuntime.js';
+import { createSocketTransport, type SocketTransport } from '../actors/process/createSocketTransport.js';
+import { resolvePodmeshPaths, type PodmeshPaths } from '../actors/process/podPaths.js';
 
 /** Bad usage: printed as one line, exit status 2. */
-export class UsageError extends Error {}
+export class UsageError extends PodmeshError {
+  constructor(message: string) {
+    super('invalid-usage', message);
+  }
+}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -32,7 +37,7 @@ export function parseCommand<T extends Options>(args: readonly string[], options
   }
 }
 
-/** A positive integer option, or undefined when absent. */
+/** An integer option of at least `min` (default 1), or undefined when absent. */
 export function intOption(value: unknown, flag: string, min = 1): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {

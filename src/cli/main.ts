@@ -1,25 +1,47 @@
-import { UsageError } from './cliArgs.js';
+import { readFileSync } from 'node:fs';
+import { errorCode } from '../core/errors.js';
 import type { CliIo } from './cliIo.js';
 import { processIo } from './cliIo.js';
-import { notifyCommand } from './notifyCommand.js';
-import { orchestratorCommand } from './orchestratorCommand.js';
-import { peerCommand } from './peerCommand.js';
-import { podCommand } from './podCommand.js';
-import { simulateCommand } from './simulateCommand.js';
-import { ticketCommand } from './ticketCommand.js';
 
-const COMMANDS: Record<string, { summary: string; run: (args: string[], io: CliIo) => Promise<number> }> = {
-  pod: { summary: 'start pods, list what a pod sees, show or stop a pod', run: podCommand },
-  peer: { summary: 'make two existing pods peers', run: peerCommand },
-  notify: { summary: 'send a notice to a live peer and print the outcome', run: notifyCommand },
-  orchestrator: { summary: "run a workspace's orchestrator (the ticket hook)", run: orchestratorCommand },
-  ticket: { summary: 'run a ticket tool in the workspace orchestrator', run: ticketCommand },
-  simulate: { summary: 'run a deterministic simulation from a scenario file', run: simulateCommand },
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+// Each command is loaded only when it runs: `podmesh --help` starts without xstate or the runtime.
+const COMMANDS: Record<string, { readonly summary: string; load(): Promise<Command> }> = {
+  pod: { summary: 'start pods, list what a pod sees, show or stop a pod', load: async () => (await import('./podCommand.js')).podCommand },
+  peer: { summary: 'make two existing pods peers', load: async () => (await import('./peerCommand.js')).peerCommand },
+  notify: { summary: 'send a notice to a live peer and print the outcome', load: async () => (await import('./notifyCommand.js')).notifyCommand },
+  orchestrator: {
+    summary: "run a workspace's orchestrator (the ticket hook)",
+    load: async () => (await import('./orchestratorCommand.js')).orchestratorCommand,
+  },
+  ticket: { summary: 'run a ticket tool in the workspace orchestrator', load: async () => (await import('./ticketCommand.js')).ticketCommand },
+  simulate: {
+    summary: 'run a deterministic simulation from a scenario file',
+    load: async () => (await import('./simulateCommand.js')).simulateCommand,
+  },
 };
 
+/** The package's version, read from its package.json (two folders up in both src/ and dist/). */
+export function podmeshVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+}
+
 function usage(): string {
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`);
-  return ['usage: podmesh <command> [options]', '', 'commands:', ...rows, '', 'Run `podmesh <command> --help` for a command\'s options.', ''].join('\n');
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`);
+  return [
+    'usage: podmesh <command> [options]',
+    '',
+    'commands:',
+    ...rows,
+    '',
+    'options:',
+    '  -h, --help    this help',
+    '  --version     print the version',
+    '',
+    "Run `podmesh <command> --help` for a command's options.",
+    '',
+  ].join('\n');
 }
 
 /** Runs the CLI with `args` (without node and the script); resolves to the exit code. */
@@ -29,17 +51,21 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
     io.out(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  if (name === '--version' || name === '-V') {
+    io.out(`${podmeshVersion()}\n`);
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
     io.err(`podmesh: unknown command ${JSON.stringify(name)} (try podmesh --help)\n`);
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    return await (await command.load())(rest, io);
   } catch (error) {
     // One clear line, never a stack trace.
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     io.err(`podmesh ${name}: ${message}\n`);
-    return error instanceof UsageError ? 2 : 1;
+    return errorCode(error) === 'invalid-usage' ? 2 : 1;
   }
 }

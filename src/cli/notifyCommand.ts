@@ -1,5 +1,5 @@
-import { formatDelivery } from '../formatDelivery.js';
-import { validatePodName } from '../validatePodName.js';
+import { formatOutcome } from '../core/formatOutcome.js';
+import { validatePodName } from '../core/validatePodName.js';
 import type { CliIo } from './cliIo.js';
 import { COMMON_HELP, COMMON_OPTIONS, openRuntime, parseCommand, UsageError } from './cliArgs.js';
 
@@ -23,8 +23,8 @@ export async function notifyCommand(args: string[], io: CliIo): Promise<number> 
   const [peer, message] = positionals as [string, string];
   const cli = openRuntime(values);
   try {
-    const outcome = await cli.runtime.discovery(self).sendNotifyToLivePeer(peer, message, { autoRun: values['auto-run'] === true });
-    io.out(values.json ? JSON.stringify(outcome) + '\n' : `${outcome.type}: ${formatDelivery(outcome)}\n`);
+    const outcome = await cli.runtime.discovery(self).notifyLivePeer(peer, message, { autoRun: values['auto-run'] === true });
+    io.out(values.json ? JSON.stringify(outcome) + '\n' : `${outcome.type}: ${formatOutcome(outcome)}\n`);
     return outcome.type === 'delivered' ? 0 : 1;
   } finally {
     await cli.close();

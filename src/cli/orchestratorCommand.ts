@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
-import { createTicketBoard } from '../actors/createTicketBoard.js';
+import { formatOutcome } from '../core/formatOutcome.js';
 import type { PeerEnsureOutcome } from '../machines/orchestratorMachine.js';
-import { formatDelivery } from '../formatDelivery.js';
-import { workspacePodNames } from '../workspacePodNames.js';
+import { createTicketBoard } from '../tickets/createTicketBoard.js';
+import { startOrchestrator } from '../tickets/startOrchestrator.js';
+import { workspacePodNames } from '../tickets/workspacePodNames.js';
 import type { CliIo } from './cliIo.js';
 import { COMMON_HELP, COMMON_OPTIONS, intOption, openRuntime, parseCommand, UsageError } from './cliArgs.js';
 import { servePod } from './podCommand.js';
@@ -40,11 +41,16 @@ export async function orchestratorCommand(args: string[], io: CliIo): Promise<nu
   const cli = openRuntime(values, bufferSize === undefined ? {} : { notifyBufferSize: bufferSize });
   try {
     const tickets = createTicketBoard({ dir: join(cli.paths.ticketsDir, names.orchestrator) });
-    const orchestrator = await cli.runtime.startOrchestrator({ workspaceRoot, tickets });
-    orchestrator.actor.on('ticket.handled', (e) => {
-      io.out(`ticket ${e.event.ticket} ${e.event.kind}: ${describeEnsure(e.ensure)}; ${e.delivery.type}: ${formatDelivery(e.delivery)}\n`);
+    const orchestrator = await startOrchestrator(cli.runtime, { workspaceRoot, tickets });
+    orchestrator.actor.on('ticket.handled', ({ event, ensure, delivery }) => {
+      io.out(`ticket ${event.ticket} ${event.kind}: ${describeEnsure(ensure)}; ${delivery.type}: ${formatOutcome(delivery)}\n`);
     });
-    const { server, done } = await servePod(cli, names.orchestrator, io, { orchestrator });
+    // The answer carries the result and the hook; the ticket itself is in the result's content.
+    const tools = async (tool: unknown, args: unknown) => {
+      const { result, hook } = await orchestrator.callTool(tool, args);
+      return { result, hook };
+    };
+    const { server, done } = await servePod(cli, names.orchestrator, io, { tools });
     io.out(`orchestrator ${names.orchestrator} live at ${server.socketPath}; companion ${names.companion}: ${describeEnsure(orchestrator.installed)}\n`);
     return await done;
   } catch (error) {

@@ -1,4 +1,4 @@
-import { validatePodName } from '../validatePodName.js';
+import { validatePodName } from '../core/validatePodName.js';
 import type { CliIo } from './cliIo.js';
 import { COMMON_HELP, COMMON_OPTIONS, openRuntime, parseCommand, UsageError } from './cliArgs.js';
 

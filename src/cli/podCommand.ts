@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { startPodServer, type PodServer } from '../actors/startPodServer.js';
-import type { Orchestrator } from '../actors/startOrchestrator.js';
-import { validatePodName } from '../validatePodName.js';
+import { startPodServer, type PodServer, type PodToolHandler } from '../actors/process/startPodServer.js';
+import { validatePodName } from '../core/validatePodName.js';
 import type { CliIo } from './cliIo.js';
 import { COMMON_HELP, COMMON_OPTIONS, intOption, openRuntime, parseCommand, table, UsageError, type CliRuntime } from './cliArgs.js';
 
@@ -30,9 +29,9 @@ export async function servePod(
   cli: CliRuntime,
   name: string,
   io: CliIo,
-  options: { orchestrator?: Orchestrator; quiet?: boolean } = {},
+  options: { tools?: PodToolHandler; quiet?: boolean } = {},
 ): Promise<{ server: PodServer; done: Promise<number> }> {
-  const { orchestrator } = options;
+  const { tools } = options;
   let server: PodServer | undefined;
   let stop: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolveExit) => {
@@ -55,7 +54,7 @@ export async function servePod(
     runtime: cli.runtime,
     name,
     runtimeDir: cli.paths.runtimeDir,
-    ...(orchestrator === undefined ? {} : { orchestrator }),
+    ...(tools === undefined ? {} : { tools }),
     ...(options.quiet === true ? {} : { onNotice: (message: string, autoRun: boolean) => printNotice(io, message, autoRun) }),
     onStopRequested: () => stop(0),
     onLockLost: (error) => {

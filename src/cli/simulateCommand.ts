@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { createSimulation, type SimulationResult } from '../actors/createSimulation.js';
-import { parseScenario, ScenarioError, type Scenario } from '../actors/parseScenario.js';
+import { errorCode } from '../core/errors.js';
+import { createSimulation, type SimulationResult } from '../simulation/createSimulation.js';
+import { parseScenario, ScenarioError, type Scenario } from '../simulation/parseScenario.js';
+import { intOption, parseCommand, UsageError } from './cliArgs.js';
 import type { CliIo } from './cliIo.js';
 
 const HELP = `usage: podmesh simulate <scenario.json> [options]
@@ -24,14 +25,6 @@ exit status: 0 when every invariant held, 1 when one failed, 2 for bad usage or 
 
 const MAX_SCENARIO_BYTES = 1024 * 1024;
 
-function integerOption(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`--${name} must be a non-negative integer`);
-  return Number(value);
-}
-
-class UsageError extends Error {}
-
 async function loadScenario(path: string): Promise<Scenario> {
   let text: string;
   try {
@@ -40,7 +33,7 @@ async function loadScenario(path: string): Promise<Scenario> {
     text = buffer.toString('utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    const code = (error as { code?: string }).code;
+    const code = errorCode(error);
     throw new UsageError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : `cannot read (${code ?? 'error'})`}`);
   }
   let json: unknown;
@@ -77,43 +70,23 @@ function formatResult(result: SimulationResult, seconds: number): string {
 
 /** `podmesh simulate`: runs a scenario file. */
 export async function simulateCommand(args: string[], io: CliIo): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        seed: { type: 'string' },
-        pods: { type: 'string' },
-        json: { type: 'boolean' },
-        trace: { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    io.err(`podmesh simulate: ${(error as Error).message} (try --help)\n`);
-    return 2;
-  }
+  const { values, positionals } = parseCommand(args, {
+    seed: { type: 'string' },
+    pods: { type: 'string' },
+    json: { type: 'boolean' },
+    trace: { type: 'string' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help === true) {
     io.out(HELP);
     return 0;
   }
-  let scenario: Scenario;
-  let seed: number | undefined;
-  let pods: number | undefined;
-  try {
-    if (positionals.length !== 1) throw new UsageError('expected one scenario file (try --help)');
-    seed = integerOption(values.seed, 'seed');
-    pods = integerOption(values.pods, 'pods');
-    scenario = await loadScenario(positionals[0]!);
-    if (pods !== undefined && pods < 2 * scenario.workspaces) throw new UsageError(`--pods must be at least ${2 * scenario.workspaces} (two per workspace)`);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`podmesh simulate: ${error.message}\n`);
-    return 2;
-  }
+  if (positionals.length !== 1) throw new UsageError('expected one scenario file (try --help)');
+  const seed = intOption(values.seed, '--seed', 0);
+  const pods = intOption(values.pods, '--pods', 0);
+  const scenario = await loadScenario(positionals[0]!);
+  if (pods !== undefined && pods < 2 * scenario.workspaces) throw new UsageError(`--pods must be at least ${2 * scenario.workspaces} (two per workspace)`);
 
   const total = pods ?? scenario.pods;
   const showProgress = values.quiet !== true && (scenario.steps >= 2000 || total >= 10_000);

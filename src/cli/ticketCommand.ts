@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import type { HookResult } from '../actors/startOrchestrator.js';
-import { formatDelivery } from '../formatDelivery.js';
-import type { ToolResult } from '../types.js';
-import { workspacePodNames } from '../workspacePodNames.js';
+import { formatOutcome } from '../core/formatOutcome.js';
+import type { HookResult, ToolCall } from '../tickets/startOrchestrator.js';
+import type { ToolResult } from '../tickets/types.js';
+import { workspacePodNames } from '../tickets/workspacePodNames.js';
 import type { CliIo } from './cliIo.js';
 import { COMMON_HELP, COMMON_OPTIONS, openRuntime, parseCommand, table, UsageError } from './cliArgs.js';
 import { describeEnsure } from './orchestratorCommand.js';
@@ -85,7 +85,7 @@ function render(sub: string, result: ToolResult, hook: HookResult | null): strin
   } else if (sub === 'create' && typeof content.ticket === 'string') {
     out += `ticket ${content.ticket}\n`;
   }
-  if (hook !== null) out += `companion: ${describeEnsure(hook.ensure)}; ${hook.delivery.type}: ${formatDelivery(hook.delivery)}\n`;
+  if (hook !== null) out += `companion: ${describeEnsure(hook.ensure)}; ${hook.delivery.type}: ${formatOutcome(hook.delivery)}\n`;
   return out;
 }
 
@@ -103,7 +103,7 @@ export async function ticketCommand(args: string[], io: CliIo): Promise<number> 
     if (live?.status !== 'live') {
       throw new Error(`orchestrator ${names.orchestrator} is ${live?.status ?? 'stopped'}: start it with podmesh orchestrator start --workspace DIR`);
     }
-    const { result, hook } = (await cli.transport.request(names.orchestrator, 'tool', call, 15_000)) as { result: ToolResult; hook: HookResult | null };
+    const { result, hook } = (await cli.transport.request(names.orchestrator, 'tool', call, 15_000)) as ToolCall;
     io.out(values.json ? JSON.stringify({ result, hook }, null, 2) + '\n' : render(sub, result, hook));
     return result.isError ? 1 : 0;
   } finally {

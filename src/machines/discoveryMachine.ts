@@ -1,65 +1,87 @@
-import { assertEvent, emit, enqueueActions, fromPromise, setup } from 'xstate';
-import type { PeerRelation, WeakNotifyDeliveryType } from '../types.js';
-import type { WeakNotifyFinalState } from './weakNotifyMachine.js';
+import { assertEvent, enqueueActions, fromPromise, setup, type AnyActorRef } from 'xstate';
+import type { WeakNotifyFinalState } from '../core/decideWeakNotify.js';
+import type { PeerEnsureResult, WeakNotifyOutcomeType } from '../core/types.js';
 
-/** `ensure` returns `null` for a missing peer; `register` fails with `MissingPodError`. */
+/** The system id of a runtime's discovery actor (`system.get(DISCOVERY_SYSTEM_ID)`). */
+export const DISCOVERY_SYSTEM_ID = 'discovery';
+
+/** `ensure` answers `peer-missing` for a peer without a record; `register` fails with `MissingPodError`. */
 export type PeerEnsureMode = 'ensure' | 'register';
 
-/** A request to make `self` and `peer` hold each other (SPEC §4). */
-export interface PeerEnsureRequest {
-  readonly requestId: number;
+/** What an ensure is about. */
+export interface PeerEnsureInput {
   readonly self: string;
   readonly peer: string;
   readonly mode: PeerEnsureMode;
 }
 
-/** What an ensure came to; a failure carries the typed error it threw. */
-export type PeerEnsureResult =
-  | { readonly requestId: number; readonly ok: true; readonly relation: PeerRelation | null }
-  | { readonly requestId: number; readonly ok: false; readonly error: unknown };
+/** A request to make `self` and `peer` hold each other; the answer goes to `replyTo` as `peer.ensured`. */
+export interface PeerEnsureRequest extends PeerEnsureInput {
+  readonly replyTo: AnyActorRef;
+}
+
+/** What an `ensurePeer` child finishes with: the answer and where it goes. */
+export interface PeerEnsureReply {
+  readonly replyTo: AnyActorRef;
+  readonly result: PeerEnsureResult;
+}
+
+/** The answer a requester receives. */
+export type PeerEnsuredEvent = { type: 'peer.ensured'; result: PeerEnsureResult };
+
+/** One weak notify decision, reported so that an inspector sees every one with the path it took. */
+export interface WeakNotifyDecidedEvent {
+  readonly type: 'weakNotify.decided';
+  readonly self: string;
+  readonly peer: string;
+  /** The final state that names the outcome. */
+  readonly state: WeakNotifyFinalState;
+  readonly outcome: WeakNotifyOutcomeType;
+  /** States from the first check to the final one. */
+  readonly path: readonly string[];
+}
 
 /** Events of the discovery actor. */
 export type DiscoveryEvent =
   | ({ type: 'peer.ensure' } & PeerEnsureRequest)
-  | { type: 'weakNotify.decided'; self: string; peer: string; state: WeakNotifyFinalState; outcome: WeakNotifyDeliveryType }
-  | { type: 'xstate.done.actor.*'; output: PeerEnsureResult };
+  | WeakNotifyDecidedEvent
+  | { type: 'xstate.done.actor.*'; actorId: string; output: PeerEnsureReply | unknown }
+  | { type: 'xstate.error.actor.*'; actorId: string; error: unknown };
 
-/** Emitted once per finished ensure. */
-export type DiscoveryEmitted = { type: 'peer.ensured'; result: PeerEnsureResult };
-
-const ENSURE_PREFIX = 'ensure.';
+function isReply(output: unknown): output is PeerEnsureReply {
+  return typeof output === 'object' && output !== null && 'replyTo' in output && 'result' in output;
+}
 
 /**
- * The discovery actor owns peer ensure and register: each `peer.ensure`
- * request runs as its own `ensurePeer` child (so requests never block each
- * other) and its result is emitted as `peer.ensured`. Weak notify decisions
- * are reported to it as `weakNotify.decided`, so an inspector sees every one
- * with the final state that names its outcome.
+ * The discovery actor owns peer ensures that actors ask for: each
+ * `peer.ensure` event runs as its own `ensurePeer` child (so requests never
+ * block each other), whose answer — always data, never a rejection — goes
+ * back to the requester as `peer.ensured`. Weak notify decisions are reported
+ * to it as `weakNotify.decided`, so an inspector sees every one.
  */
 export const discoveryMachine = setup({
   types: {
     events: {} as DiscoveryEvent,
-    emitted: {} as DiscoveryEmitted,
   },
   actors: {
     // Placeholder; the runtime provides the store-backed implementation.
-    ensurePeer: fromPromise<PeerEnsureResult, PeerEnsureRequest>(async ({ input }) => ({
-      requestId: input.requestId,
-      ok: false,
-      error: new Error('ensurePeer is not provided'),
+    ensurePeer: fromPromise<PeerEnsureReply, PeerEnsureRequest>(async ({ input }) => ({
+      replyTo: input.replyTo,
+      result: { type: 'failed', error: 'ensurePeer is not provided' },
     })),
   },
   actions: {
     startEnsure: enqueueActions(({ enqueue, event }) => {
       assertEvent(event, 'peer.ensure');
-      const { requestId, self, peer, mode } = event;
-      enqueue.spawnChild('ensurePeer', { id: `${ENSURE_PREFIX}${requestId}`, input: { requestId, self, peer, mode } });
+      const { self, peer, mode, replyTo } = event;
+      enqueue.spawnChild('ensurePeer', { input: { self, peer, mode, replyTo } });
     }),
-    finishEnsure: enqueueActions(({ enqueue, event }) => {
+    replyEnsured: enqueueActions(({ enqueue, event }) => {
       assertEvent(event, 'xstate.done.actor.*');
       // Done children stay in the snapshot unless stopped.
-      enqueue.stopChild(`${ENSURE_PREFIX}${event.output.requestId}`);
-      enqueue(emit({ type: 'peer.ensured', result: event.output }));
+      enqueue.stopChild(event.actorId);
+      const { output } = event;
+      if (isReply(output)) enqueue.sendTo(output.replyTo, { type: 'peer.ensured', result: output.result } satisfies PeerEnsuredEvent);
     }),
   },
 }).createMachine({
@@ -69,7 +91,9 @@ export const discoveryMachine = setup({
     serving: {
       on: {
         'peer.ensure': { actions: 'startEnsure' },
-        'xstate.done.actor.*': { actions: 'finishEnsure' },
+        'xstate.done.actor.*': { actions: 'replyEnsured' },
+        // An ensure a caller started (not a `peer.ensure`) rejects to that caller; the discovery actor carries on.
+        'xstate.error.actor.*': {},
         // Nothing to do: the event itself is what an inspector shows.
         'weakNotify.decided': {},
       },

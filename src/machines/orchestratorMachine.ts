@@ -1,5 +1,6 @@
 import { assertEvent, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
-import type { PeerRelation, WeakNotifyDelivery } from '../types.js';
+import type { PeerEnsureResult, PeerRelation, WeakNotifyOutcome } from '../core/types.js';
+import { DISCOVERY_SYSTEM_ID, type PeerEnsuredEvent, type PeerEnsureRequest } from './discoveryMachine.js';
 
 /** What ensuring the companion peer came to, as the hook reports it. */
 export type PeerEnsureOutcome =
@@ -9,18 +10,9 @@ export type PeerEnsureOutcome =
 
 /** One explicit ticket lifecycle event, with its notice already built. */
 export interface TicketLifecycleEvent {
-  readonly requestId: number;
   readonly ticket: string;
   readonly kind: string;
   readonly notice: string;
-}
-
-/** Input of the `ensureCompanionPeer` actor. */
-export interface EnsureCompanionInput {
-  readonly self: string;
-  readonly companion: string;
-  /** The event that asked for it; absent for the ensure at start. */
-  readonly event?: TicketLifecycleEvent;
 }
 
 /** Input of the `notifyCompanion` actor. */
@@ -28,6 +20,14 @@ export interface NotifyCompanionInput {
   readonly self: string;
   readonly companion: string;
   readonly event: TicketLifecycleEvent;
+}
+
+/** Facts about one ensure, handed to the `reportEnsure` action. */
+export interface EnsureReport {
+  readonly companion: string;
+  readonly ensure: PeerEnsureOutcome;
+  /** The event that asked for it; absent for the ensure at start. */
+  readonly event?: TicketLifecycleEvent;
 }
 
 export interface OrchestratorInput {
@@ -38,32 +38,41 @@ export interface OrchestratorInput {
 export interface OrchestratorContext extends OrchestratorInput {
   readonly pending: readonly TicketLifecycleEvent[];
   readonly current?: TicketLifecycleEvent;
+  /** What the ensure at start came to. */
+  readonly installed?: PeerEnsureOutcome;
+  /** What the ensure for the current event came to. */
   readonly ensure?: PeerEnsureOutcome;
 }
 
-export type OrchestratorEvent = { type: 'ticket.lifecycle'; event: TicketLifecycleEvent };
+export type OrchestratorEvent = { type: 'ticket.lifecycle'; event: TicketLifecycleEvent } | PeerEnsuredEvent;
+
+/** What the hook did for one lifecycle event: the event, its notice, the ensure and the weak notify's outcome. */
+export interface HookResult extends TicketLifecycleEvent {
+  readonly ensure: PeerEnsureOutcome;
+  readonly delivery: WeakNotifyOutcome;
+}
 
 /** Emitted when the ensure at start finished, and when one lifecycle event has been handled. */
 export type OrchestratorEmitted =
   | { type: 'orchestrator.installed'; ensure: PeerEnsureOutcome }
-  | {
-      type: 'ticket.handled';
-      event: TicketLifecycleEvent;
-      ensure: PeerEnsureOutcome;
-      delivery: WeakNotifyDelivery;
-    };
+  | ({ type: 'ticket.handled'; event: TicketLifecycleEvent } & HookResult);
 
-// The runtime's actors never reject; a rejection means a broken custom actor. Its
+/** The hook's words for the discovery actor's answer: a missing peer is the companion. */
+export function companionEnsure(result: PeerEnsureResult): PeerEnsureOutcome {
+  return result.type === 'peer-missing' ? { type: 'companion-missing' } : result;
+}
+
+// The notify actor never rejects; a rejection means a broken custom actor. Its
 // message may hold anything (a stack, a path), so only the error's class name leaves.
 const describe = (error: unknown): string => `${error instanceof Error ? error.name : typeof error} from a rejected actor`;
-const failedEnsure = (error: unknown): PeerEnsureOutcome => ({ type: 'failed', error: describe(error) });
 
 /**
- * The orchestrator's ticket hook (SPEC §6): at start it ensures the companion
- * peer, then for each lifecycle event, in arrival order, it ensures again and
- * sends the weak notify. It never spawns or starts anything: both steps are
- * actors the runtime provides (`ensureCompanionPeer` asks the discovery actor,
- * `notifyCompanion` runs the weak notify decision).
+ * The orchestrator's ticket hook (docs/behaviour.md §6). At start it asks the
+ * discovery actor to ensure the companion peer; then for each lifecycle
+ * event, in arrival order, it asks again (a `peer.ensure` event, answered by
+ * `peer.ensured`) and runs the weak notify (`notifyCompanion`, provided by the
+ * tickets domain), whose outcome it emits with the event as `ticket.handled`.
+ * It never spawns or starts a pod.
  */
 export const orchestratorMachine = setup({
   types: {
@@ -73,11 +82,7 @@ export const orchestratorMachine = setup({
     emitted: {} as OrchestratorEmitted,
   },
   actors: {
-    ensureCompanionPeer: fromPromise<PeerEnsureOutcome, EnsureCompanionInput>(async () => ({
-      type: 'failed',
-      error: 'ensureCompanionPeer is not provided',
-    })),
-    notifyCompanion: fromPromise<WeakNotifyDelivery, NotifyCompanionInput>(async () => ({
+    notifyCompanion: fromPromise<WeakNotifyOutcome, NotifyCompanionInput>(async () => ({
       type: 'send-failed',
       error: 'notifyCompanion is not provided',
     })),
@@ -92,13 +97,39 @@ export const orchestratorMachine = setup({
       pending: context.pending.slice(1),
       ensure: undefined,
     })),
-    rememberEnsure: assign((_, ensure: PeerEnsureOutcome) => ({ ensure })),
-    reportInstalled: emit((_, ensure: PeerEnsureOutcome) => ({ type: 'orchestrator.installed' as const, ensure })),
-    reportHandled: enqueueActions(({ context, enqueue }, delivery: WeakNotifyDelivery) => {
-      if (context.current === undefined) return;
-      enqueue(emit({ type: 'ticket.handled', event: context.current, ensure: context.ensure ?? failedEnsure('no ensure'), delivery }));
+    // Resolve the target first: `sendTo` an absent actor would deliver the request to ourselves.
+    requestPeerEnsure: enqueueActions(({ context, enqueue, self, system }) => {
+      const discovery = system.get(DISCOVERY_SYSTEM_ID);
+      if (discovery === undefined) {
+        enqueue.raise({ type: 'peer.ensured', result: { type: 'failed', error: 'the runtime has no discovery actor' } });
+        return;
+      }
+      const request: { type: 'peer.ensure' } & PeerEnsureRequest = {
+        type: 'peer.ensure',
+        self: context.self,
+        peer: context.companion,
+        mode: 'ensure',
+        replyTo: self,
+      };
+      enqueue.sendTo(discovery, request);
+    }),
+    rememberInstalled: assign(({ event }) => {
+      assertEvent(event, 'peer.ensured');
+      return { installed: companionEnsure(event.result) };
+    }),
+    rememberEnsure: assign(({ event }) => {
+      assertEvent(event, 'peer.ensured');
+      return { ensure: companionEnsure(event.result) };
+    }),
+    reportInstalled: emit(({ context }) => ({ type: 'orchestrator.installed' as const, ensure: context.installed! })),
+    reportHandled: enqueueActions(({ context, enqueue }, delivery: WeakNotifyOutcome) => {
+      if (context.current === undefined || context.ensure === undefined) return;
+      const { current, ensure } = context;
+      enqueue(emit({ type: 'ticket.handled', event: current, ticket: current.ticket, kind: current.kind, notice: current.notice, ensure, delivery }));
       enqueue.assign({ current: undefined, ensure: undefined });
     }),
+    // Named no-op; the tickets domain provides one that records the diagnostic.
+    reportEnsure: (_, _report: EnsureReport) => {},
   },
   guards: {
     hasPendingEvent: ({ context }) => context.pending.length > 0,
@@ -112,11 +143,16 @@ export const orchestratorMachine = setup({
   },
   states: {
     installing: {
-      invoke: {
-        src: 'ensureCompanionPeer',
-        input: ({ context }) => ({ self: context.self, companion: context.companion }),
-        onDone: { target: 'ready', actions: { type: 'reportInstalled', params: ({ event }) => event.output } },
-        onError: { target: 'ready', actions: { type: 'reportInstalled', params: ({ event }) => failedEnsure(event.error) } },
+      entry: 'requestPeerEnsure',
+      on: {
+        'peer.ensured': {
+          target: 'ready',
+          actions: [
+            'rememberInstalled',
+            { type: 'reportEnsure', params: ({ context }) => ({ companion: context.companion, ensure: context.installed! }) },
+            'reportInstalled',
+          ],
+        },
       },
     },
     ready: {
@@ -127,11 +163,18 @@ export const orchestratorMachine = setup({
       initial: 'ensuringPeer',
       states: {
         ensuringPeer: {
-          invoke: {
-            src: 'ensureCompanionPeer',
-            input: ({ context }) => ({ self: context.self, companion: context.companion, event: context.current }),
-            onDone: { target: 'notifying', actions: { type: 'rememberEnsure', params: ({ event }) => event.output } },
-            onError: { target: 'notifying', actions: { type: 'rememberEnsure', params: ({ event }) => failedEnsure(event.error) } },
+          entry: 'requestPeerEnsure',
+          on: {
+            'peer.ensured': {
+              target: 'notifying',
+              actions: [
+                'rememberEnsure',
+                {
+                  type: 'reportEnsure',
+                  params: ({ context }) => ({ companion: context.companion, ensure: context.ensure!, event: context.current! }),
+                },
+              ],
+            },
           },
         },
         notifying: {

@@ -1,9 +1,9 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { createFsPodStore, METADATA_FILE } from '../../src/actors/createFsPodStore.js';
-import type { HookResult } from '../../src/actors/startOrchestrator.js';
-import type { ToolResult } from '../../src/types.js';
+import { createFsPodStore, METADATA_FILE } from '../../src/actors/stores/createFsPodStore.js';
+import type { HookResult } from '../../src/tickets/startOrchestrator.js';
+import type { ToolResult } from '../../src/tickets/types.js';
 import { sandboxSuite, type PodState, runWorkers, within, type CommandResult, type Sandbox } from '../support/podProcess.js';
 
 /** The JSON a command printed; fails with its stderr when it did not exit `code`. */

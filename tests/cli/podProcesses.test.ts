@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import type { PodLiveness } from '../../src/types.js';
+import type { PodLiveness } from '../../src/core/types.js';
 import { sandboxSuite, type PodState, waitFor, within, type Sandbox } from '../support/podProcess.js';
 
 const exists = (path: string): Promise<boolean> => access(path).then(

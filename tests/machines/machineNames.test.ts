@@ -164,8 +164,13 @@ names('should see the named implementations it checks (walker reaches nested sta
     assert.ok(pod.has(name), name);
   }
   const orchestrator = referencedNames(orchestratorMachine);
-  for (const name of ['ensureCompanionPeer', 'notifyCompanion', 'rememberEnsure', 'reportHandled', 'takeNextEvent']) {
+  for (const name of ['requestPeerEnsure', 'notifyCompanion', 'rememberEnsure', 'reportEnsure', 'reportHandled', 'takeNextEvent']) {
     assert.ok(orchestrator.has(name), name);
+  }
+  // checkingRelation's isPeer sits on an eventless transition, which toJSON() leaves out.
+  const weakNotify = referencedNames(weakNotifyMachine);
+  for (const name of ['rememberFact', 'targetExists', 'isVisible', 'storeReadable', 'isLive', 'wasAccepted']) {
+    assert.ok(weakNotify.has(name), name);
   }
 });
 

@@ -1,158 +1,158 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createActor } from 'xstate';
-import { createWeakNotifyDecider } from '../../src/actors/createWeakNotifyDecider.js';
-import type { DecisionNode } from '../../src/actors/createWeakNotifyDecider.js';
+import { createActor, initialTransition, transition } from 'xstate';
 import {
-  WEAK_NOTIFY_FACT_BY_STATE,
-  WEAK_NOTIFY_OUTCOME_BY_STATE,
-  weakNotifyMachine,
-} from '../../src/machines/weakNotifyMachine.js';
-import type { WeakNotifyCheckState, WeakNotifyFact, WeakNotifyFinalState } from '../../src/machines/weakNotifyMachine.js';
-import type { WeakNotifyDelivery } from '../../src/types.js';
+  decideWeakNotify,
+  WEAK_NOTIFY_CHECKS,
+  WEAK_NOTIFY_FINAL_STATES,
+  type VisibilityFact,
+  type WeakNotifyFactName,
+  type WeakNotifyFacts,
+  type WeakNotifyFinalState,
+} from '../../src/core/decideWeakNotify.js';
+import type { PodLiveness, WeakNotifyOutcome } from '../../src/core/types.js';
+import { weakNotifyMachine, type WeakNotifyFactEvent } from '../../src/machines/weakNotifyMachine.js';
 
 const decision = suite('weakNotifyMachine');
 
-/** The checking states in SPEC §5 order: the n-th fact of any path is answered in the n-th of them. */
-const CHAIN: readonly WeakNotifyCheckState[] = [
-  'resolvingTarget',
-  'resolvingVisibility',
-  'checkingStore',
-  'checkingRelation',
-  'checkingLiveness',
-  'sending',
+/** The states that wait for a fact, in docs/behaviour.md §5 order, and the fact each waits for. */
+const WAITING: readonly (readonly [string, WeakNotifyFactName])[] = [
+  ['resolvingTarget', 'target'],
+  ['resolvingVisibility', 'visibility'],
+  ['checkingStore', 'store'],
+  ['checkingLiveness', 'liveness'],
+  ['sending', 'sent'],
 ];
+const waitsFor = new Map(WAITING);
+
+const fact = <K extends WeakNotifyFactName>(name: K, value: WeakNotifyFacts[K]): WeakNotifyFactEvent =>
+  ({ type: `fact.${name}`, value }) as WeakNotifyFactEvent;
 
 interface Path {
   readonly label: string;
-  readonly facts: readonly WeakNotifyFact[];
+  readonly facts: readonly WeakNotifyFactEvent[];
   readonly value: WeakNotifyFinalState;
-  readonly output: WeakNotifyDelivery;
+  readonly output: WeakNotifyOutcome;
 }
 
-const TARGET: WeakNotifyFact = { type: 'fact.target', exists: true };
-const PEER: WeakNotifyFact = { type: 'fact.visibility', visibility: 'peer' };
-const STORE_OK: WeakNotifyFact = { type: 'fact.store', ok: true };
-const RELATION_PEER: WeakNotifyFact = { type: 'fact.relation', visibility: 'peer' };
-const LIVE: WeakNotifyFact = { type: 'fact.liveness', status: 'live' };
-const UP_TO_LIVENESS = [TARGET, PEER, STORE_OK, RELATION_PEER] as const;
+const TARGET = fact('target', true);
+const PEER = fact('visibility', 'peer');
+const STORE_OK = fact('store', null);
+const LIVE = fact('liveness', { status: 'live', activity: 'idle' });
+const UP_TO_LIVENESS = [TARGET, PEER, STORE_OK] as const;
 
 const PATHS: readonly Path[] = [
-  {
-    label: 'a missing target',
-    facts: [{ type: 'fact.target', exists: false }],
-    value: 'skippedMissing',
-    output: { type: 'skipped-missing' },
-  },
+  { label: 'a missing target', facts: [fact('target', false)], value: 'skippedMissing', output: { type: 'skipped-missing' } },
   {
     label: 'a target outside the visibility',
-    facts: [TARGET, { type: 'fact.visibility', visibility: 'none' }],
+    facts: [TARGET, fact('visibility', 'none')],
     value: 'skippedNotVisible',
     output: { type: 'skipped-not-visible' },
   },
   {
     label: 'a store failure (corrupt target) after the visibility check',
-    facts: [TARGET, PEER, { type: 'fact.store', ok: false, error: 'corrupt metadata for pod "yoi": bad json' }],
+    facts: [TARGET, PEER, fact('store', 'corrupt metadata for pod "yoi": bad json')],
     value: 'sendFailed',
     output: { type: 'send-failed', error: 'corrupt metadata for pod "yoi": bad json' },
   },
   {
     label: "a store failure reading self's record (visibility unknown)",
-    facts: [TARGET, { type: 'fact.visibility', visibility: 'unknown' }, { type: 'fact.store', ok: false, error: 'EIO: i/o error' }],
+    facts: [TARGET, fact('visibility', 'unknown'), fact('store', 'EIO: i/o error')],
     value: 'sendFailed',
     output: { type: 'send-failed', error: 'EIO: i/o error' },
   },
   {
     label: 'a store failure without an error text',
-    facts: [TARGET, PEER, { type: 'fact.store', ok: false }],
+    facts: [TARGET, PEER, fact('store', '')],
     value: 'sendFailed',
     output: { type: 'send-failed', error: 'send failed' },
   },
   {
     label: 'a target visible as self',
-    facts: [TARGET, { type: 'fact.visibility', visibility: 'self' }, STORE_OK, { type: 'fact.relation', visibility: 'self' }],
+    facts: [TARGET, fact('visibility', 'self'), STORE_OK],
     value: 'skippedNotPeer',
     output: { type: 'skipped-not-peer', visibility: 'self' },
   },
   {
     label: 'a target visible as a spawned child',
-    facts: [
-      TARGET,
-      { type: 'fact.visibility', visibility: 'spawned-child' },
-      STORE_OK,
-      { type: 'fact.relation', visibility: 'spawned-child' },
-    ],
+    facts: [TARGET, fact('visibility', 'spawned-child'), STORE_OK],
     value: 'skippedNotPeer',
     output: { type: 'skipped-not-peer', visibility: 'spawned-child' },
   },
   {
     label: 'a stopped peer',
-    facts: [...UP_TO_LIVENESS, { type: 'fact.liveness', status: 'stopped' }],
+    facts: [...UP_TO_LIVENESS, fact('liveness', { status: 'stopped' })],
     value: 'skippedNotLive',
     output: { type: 'skipped-not-live', status: 'stopped' },
   },
   {
     label: 'a stopped peer with a reason',
-    facts: [...UP_TO_LIVENESS, { type: 'fact.liveness', status: 'stopped', reason: 'no runtime serves it' }],
+    facts: [...UP_TO_LIVENESS, fact('liveness', { status: 'stopped', reason: 'no runtime serves it' })],
     value: 'skippedNotLive',
     output: { type: 'skipped-not-live', status: 'stopped', reason: 'no runtime serves it' },
   },
   {
     label: 'an unreachable peer with a reason',
-    facts: [...UP_TO_LIVENESS, { type: 'fact.liveness', status: 'unreachable', reason: 'ECONNREFUSED 127.0.0.1:7777' }],
+    facts: [...UP_TO_LIVENESS, fact('liveness', { status: 'unreachable', reason: 'ECONNREFUSED 127.0.0.1:7777' })],
     value: 'skippedNotLive',
     output: { type: 'skipped-not-live', status: 'unreachable', reason: 'ECONNREFUSED 127.0.0.1:7777' },
   },
   {
     label: 'a transport that rejects',
-    facts: [...UP_TO_LIVENESS, LIVE, { type: 'fact.sent', accepted: false, error: 'transport timed out after 5000 ms' }],
+    facts: [...UP_TO_LIVENESS, LIVE, fact('sent', 'transport timed out after 5000 ms')],
     value: 'sendFailed',
     output: { type: 'send-failed', error: 'transport timed out after 5000 ms' },
   },
   {
     label: 'a transport that rejects without an error text',
-    facts: [...UP_TO_LIVENESS, LIVE, { type: 'fact.sent', accepted: false }],
+    facts: [...UP_TO_LIVENESS, LIVE, fact('sent', '')],
     value: 'sendFailed',
     output: { type: 'send-failed', error: 'send failed' },
   },
-  {
-    label: 'an accepted notify',
-    facts: [...UP_TO_LIVENESS, LIVE, { type: 'fact.sent', accepted: true }],
-    value: 'delivered',
-    output: { type: 'delivered' },
-  },
+  { label: 'an accepted notify', facts: [...UP_TO_LIVENESS, LIVE, fact('sent', null)], value: 'delivered', output: { type: 'delivered' } },
 ];
 
 /** One fact of each kind, for sending the wrong one. */
-const ONE_OF_EACH: readonly WeakNotifyFact[] = [
-  { type: 'fact.target', exists: false },
-  { type: 'fact.visibility', visibility: 'none' },
-  { type: 'fact.store', ok: false, error: 'x' },
-  { type: 'fact.relation', visibility: 'self' },
-  { type: 'fact.liveness', status: 'stopped', reason: 'x' },
-  { type: 'fact.sent', accepted: false, error: 'x' },
+const ONE_OF_EACH: readonly WeakNotifyFactEvent[] = [
+  fact('target', false),
+  fact('visibility', 'none'),
+  fact('store', 'x'),
+  fact('liveness', { status: 'stopped', reason: 'x' }),
+  fact('sent', 'x'),
 ];
 
-decision('should wait for the facts in SPEC §5 order', () => {
-  assert.equal(Object.keys(WEAK_NOTIFY_FACT_BY_STATE), [...CHAIN]);
-  assert.equal(Object.values(WEAK_NOTIFY_FACT_BY_STATE), ONE_OF_EACH.map((f) => f.type));
+decision('should run the checks of the rule in docs/behaviour.md §5 order, each fact asked once', () => {
+  assert.equal(
+    WEAK_NOTIFY_CHECKS.map((check) => [check.state, check.fact, check.otherwise]),
+    [
+      ['resolvingTarget', 'target', 'skippedMissing'],
+      ['resolvingVisibility', 'visibility', 'skippedNotVisible'],
+      ['checkingStore', 'store', 'sendFailed'],
+      ['checkingRelation', 'visibility', 'skippedNotPeer'],
+      ['checkingLiveness', 'liveness', 'skippedNotLive'],
+      ['sending', 'sent', 'sendFailed'],
+    ],
+  );
+  // The chart has exactly the rule's states: one per check, one per final state.
+  const states = Object.keys(weakNotifyMachine.root.states);
+  assert.equal(states, [...WEAK_NOTIFY_CHECKS.map((c) => c.state), ...Object.keys(WEAK_NOTIFY_FINAL_STATES)]);
 });
 
 decision('should cover every final state with the paths below', () => {
-  assert.equal([...new Set(PATHS.map((p) => p.value))].sort(), Object.keys(WEAK_NOTIFY_OUTCOME_BY_STATE).sort());
-  for (const path of PATHS) assert.is(WEAK_NOTIFY_OUTCOME_BY_STATE[path.value], path.output.type, path.label);
+  assert.equal([...new Set(PATHS.map((p) => p.value))].sort(), Object.keys(WEAK_NOTIFY_FINAL_STATES).sort());
+  for (const path of PATHS) assert.is(WEAK_NOTIFY_FINAL_STATES[path.value], path.output.type, path.label);
 });
 
 for (const path of PATHS) {
   decision(`should end in ${path.value} for ${path.label}`, () => {
     const actor = createActor(weakNotifyMachine).start();
     try {
-      path.facts.forEach((fact, i) => {
+      path.facts.forEach((event, i) => {
         const before = actor.getSnapshot();
         assert.is(before.status, 'active', `before fact ${i}`);
-        assert.is(before.value, CHAIN[i], `before fact ${i}`);
-        assert.is(fact.type, WEAK_NOTIFY_FACT_BY_STATE[CHAIN[i]!], `fact ${i} is the one ${CHAIN[i]} waits for`);
-        actor.send(fact);
+        assert.is(before.value, WAITING[i]![0], `before fact ${i}`);
+        assert.is(event.type, `fact.${waitsFor.get(before.value as string)}`, `fact ${i} is the one ${before.value} waits for`);
+        actor.send(event);
       });
       const snapshot = actor.getSnapshot();
       assert.is(snapshot.status, 'done');
@@ -166,25 +166,25 @@ for (const path of PATHS) {
   });
 }
 
-decision('should ignore a fact of the wrong kind in every checking state', () => {
+decision('should ignore a fact of the wrong kind in every waiting state', () => {
   const prefix = [...UP_TO_LIVENESS, LIVE];
-  CHAIN.forEach((state, depth) => {
+  WAITING.forEach(([state, wanted], depth) => {
     const actor = createActor(weakNotifyMachine).start();
     try {
-      for (const fact of prefix.slice(0, depth)) actor.send(fact);
+      for (const event of prefix.slice(0, depth)) actor.send(event);
       const before = actor.getSnapshot();
       assert.is(before.value, state);
-      for (const fact of ONE_OF_EACH) {
-        if (fact.type === WEAK_NOTIFY_FACT_BY_STATE[state]) continue;
-        assert.not.ok(before.can(fact), `${state} can take ${fact.type}`);
-        actor.send(fact);
+      for (const event of ONE_OF_EACH) {
+        if (event.type === `fact.${wanted}`) continue;
+        assert.not.ok(before.can(event), `${state} can take ${event.type}`);
+        actor.send(event);
         const after = actor.getSnapshot();
-        assert.is(after.status, 'active', `${state} after ${fact.type}`);
-        assert.is(after.value, state, `${state} after ${fact.type}`);
-        assert.equal(after.context, before.context, `${state} after ${fact.type}`);
+        assert.is(after.status, 'active', `${state} after ${event.type}`);
+        assert.is(after.value, state, `${state} after ${event.type}`);
+        assert.equal(after.context, before.context, `${state} after ${event.type}`);
       }
       // The right fact still works afterwards.
-      const right = ONE_OF_EACH.find((f) => f.type === WEAK_NOTIFY_FACT_BY_STATE[state])!;
+      const right = ONE_OF_EACH.find((e) => e.type === `fact.${wanted}`)!;
       assert.ok(actor.getSnapshot().can(right), `${state} takes ${right.type}`);
     } finally {
       actor.stop();
@@ -192,77 +192,51 @@ decision('should ignore a fact of the wrong kind in every checking state', () =>
   });
 });
 
-/** Walks the decider along a path and returns every node it visited, root first. */
-function walkDecider(decider: ReturnType<typeof createWeakNotifyDecider>, facts: readonly WeakNotifyFact[]): DecisionNode[] {
-  const nodes: DecisionNode[] = [decider.root];
-  let node = decider.root;
-  for (const fact of facts) {
-    if (node.final) throw new Error(`decider ended in ${node.state} before the path did`);
-    node = decider.step(node, fact);
-    nodes.push(node);
-  }
-  return nodes;
+// Every value each fact can take that a check tells apart, plus details that only describe.
+const DOMAIN = {
+  target: [true, false],
+  visibility: ['self', 'spawned-child', 'peer', 'none', 'unknown'] satisfies VisibilityFact[],
+  store: [null, 'EIO: i/o error', ''],
+  liveness: [
+    { status: 'live', activity: 'idle' },
+    { status: 'stopped' },
+    { status: 'stopped', reason: 'gone' },
+    { status: 'unreachable', reason: 'ECONNREFUSED' },
+  ] satisfies PodLiveness[],
+  sent: [null, 'no acknowledgement within 5000 ms', ''],
+} as const;
+
+function* everyCombination(): Generator<WeakNotifyFacts> {
+  for (const target of DOMAIN.target)
+    for (const visibility of DOMAIN.visibility)
+      for (const store of DOMAIN.store)
+        for (const liveness of DOMAIN.liveness) for (const sent of DOMAIN.sent) yield { target, visibility, store, liveness, sent };
 }
 
-decision('should make the decider reach the same final state as the actor on every path', () => {
-  const decider = createWeakNotifyDecider();
-  assert.is(decider.root.state, 'resolvingTarget');
-  assert.is(decider.root.final, false);
-  for (const path of PATHS) {
-    const nodes = walkDecider(decider, path.facts);
-    const last = nodes[nodes.length - 1]!;
-    assert.ok(last.final, path.label);
-    assert.is(last.state, path.value, path.label);
-    nodes.slice(0, -1).forEach((node, i) => {
-      assert.is(node.final, false, `${path.label}: node ${i}`);
-      assert.is(node.state, CHAIN[i], `${path.label}: node ${i}`);
-    });
-    // The same answer as a real actor.
-    const actor = createActor(weakNotifyMachine).start();
-    for (const fact of path.facts) actor.send(fact);
-    assert.is(actor.getSnapshot().value, last.state, path.label);
-    actor.stop();
+decision('should reach the same final state and outcome as decideWeakNotify for every combination of facts', () => {
+  let combinations = 0;
+  const finals = new Set<string>();
+  for (const facts of everyCombination()) {
+    combinations += 1;
+    const label = JSON.stringify(facts);
+    const decided = decideWeakNotify(facts);
+    // Walk the chart with xstate's pure transition, answering whatever fact the state waits for.
+    let [snapshot] = initialTransition(weakNotifyMachine);
+    const asked: WeakNotifyFactName[] = [];
+    while (snapshot.status === 'active') {
+      const wanted = waitsFor.get(snapshot.value as string);
+      if (wanted === undefined) throw new Error(`${label}: the chart rests in ${String(snapshot.value)}, which waits for nothing`);
+      asked.push(wanted);
+      [snapshot] = transition(weakNotifyMachine, snapshot, fact(wanted, facts[wanted]));
+    }
+    assert.is(snapshot.value, decided.state, label);
+    assert.equal(snapshot.output, decided.outcome, label);
+    // The chart asks for exactly the facts the rule looked at, in the same order: a failing check ends it.
+    assert.equal(asked, Object.keys(decided.facts), label);
+    finals.add(decided.state);
   }
-});
-
-decision('should return the identical cached nodes on a second walk', () => {
-  const decider = createWeakNotifyDecider();
-  const first = PATHS.map((path) => walkDecider(decider, path.facts));
-  const second = PATHS.map((path) => walkDecider(decider, path.facts));
-  PATHS.forEach((path, p) => {
-    assert.is(second[p]!.length, first[p]!.length, path.label);
-    second[p]!.forEach((node, i) => assert.ok(node === first[p]![i], `${path.label}: node ${i} was rebuilt`));
-  });
-  // Paths that share a prefix share its nodes too.
-  const stopped = first[PATHS.findIndex((p) => p.label === 'a stopped peer')]!;
-  const delivered = first[PATHS.findIndex((p) => p.label === 'an accepted notify')]!;
-  for (let i = 0; i <= UP_TO_LIVENESS.length; i++) assert.ok(stopped[i] === delivered[i], `shared node ${i}`);
-});
-
-decision('should key the memo on what the guards read, not on error or reason texts', () => {
-  const decider = createWeakNotifyDecider();
-  const [a] = walkDecider(decider, [...UP_TO_LIVENESS, { type: 'fact.liveness', status: 'unreachable', reason: 'one' }]).slice(-1);
-  const [b] = walkDecider(decider, [...UP_TO_LIVENESS, { type: 'fact.liveness', status: 'unreachable', reason: 'two' }]).slice(-1);
-  assert.ok(a === b);
-  const [c] = walkDecider(decider, [...UP_TO_LIVENESS, { type: 'fact.liveness', status: 'stopped' }]).slice(-1);
-  assert.is(c?.state, 'skippedNotLive');
-  assert.ok(c !== a, 'stopped and unreachable must not share a cached node');
-});
-
-decision('should keep separate caches per decider', () => {
-  const one = createWeakNotifyDecider();
-  const two = createWeakNotifyDecider();
-  assert.ok(one.root !== two.root);
-  assert.ok(one.step(one.root as DecisionNode & { final: false }, TARGET) !== two.step(two.root as DecisionNode & { final: false }, TARGET));
-});
-
-decision('should refuse a fact of the wrong kind in the decider', () => {
-  const decider = createWeakNotifyDecider();
-  const root = decider.root;
-  if (root.final) throw new Error('root is final');
-  assert.throws(() => decider.step(root, { type: 'fact.sent', accepted: true }), /resolvingTarget/);
-  // The refused fact left nothing in the cache: the right one still walks on normally.
-  assert.is(decider.step(root, TARGET).state, 'resolvingVisibility');
+  assert.is(combinations, 2 * 5 * 3 * 4 * 3);
+  assert.equal([...finals].sort(), Object.keys(WEAK_NOTIFY_FINAL_STATES).sort(), 'the combinations reach every final state');
 });
 
 decision.run();

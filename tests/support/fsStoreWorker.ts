@@ -12,8 +12,8 @@
  * it also exits (1) when stdin closes before `go`, so it never outlives its test.
  */
 import { createInterface } from 'node:readline';
-import { createFsPodStore } from '../../src/actors/createFsPodStore.js';
-import type { PodMetadata } from '../../src/types.js';
+import { createFsPodStore } from '../../src/actors/stores/createFsPodStore.js';
+import type { PodMetadata } from '../../src/core/types.js';
 
 type Mode = 'add-peers' | 'count';
 

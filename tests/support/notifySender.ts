@@ -10,7 +10,7 @@
  * `{"outcomes":{"delivered":n,...},"firstProblem":"..."}`.
  */
 import { openRuntime } from '../../src/cli/cliArgs.js';
-import { formatDelivery } from '../../src/formatDelivery.js';
+import { formatOutcome } from '../../src/core/formatOutcome.js';
 import { fail, startOnGo } from './startOnGo.js';
 
 async function send(self: string, peer: string, count: number, lanes: number) {
@@ -25,7 +25,7 @@ async function send(self: string, peer: string, count: number, lanes: number) {
         const i = next++;
         const outcome = await discovery.sendWeakNotifyToLivePeer(peer, `${self} ${i}`);
         outcomes[outcome.type] = (outcomes[outcome.type] ?? 0) + 1;
-        if (outcome.type !== 'delivered') firstProblem ??= `${outcome.type}: ${formatDelivery(outcome)}`;
+        if (outcome.type !== 'delivered') firstProblem ??= `${outcome.type}: ${formatOutcome(outcome)}`;
       }
     };
     await Promise.all(Array.from({ length: lanes }, lane));

@@ -11,9 +11,9 @@ import { suite } from 'uvu';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createFsPodStore } from '../../src/actors/createFsPodStore.js';
-import { createPodRuntime, type PodRuntime, type PodRuntimeOptions } from '../../src/actors/createPodRuntime.js';
-import { createSocketTransport, type SocketTransport, type SocketTransportOptions } from '../../src/actors/createSocketTransport.js';
+import { createFsPodStore } from '../../src/actors/stores/createFsPodStore.js';
+import { createPodRuntime, type PodRuntime, type PodRuntimeOptions } from '../../src/actors/runtime/createPodRuntime.js';
+import { createSocketTransport, type SocketTransport, type SocketTransportOptions } from '../../src/actors/process/createSocketTransport.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 const binScript = join(repoRoot, 'bin', 'podmesh.js');

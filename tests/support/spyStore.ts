@@ -1,4 +1,4 @@
-import type { PodMetadata, PodMetadataStore } from '../../src/types.js';
+import type { PodMetadata, PodMetadataStore } from '../../src/core/types.js';
 
 /** Which calls of a {@link spyStore} fail, by method and record name. */
 export interface FailurePlan {

@@ -1,0 +1,207 @@
+import { stat } from 'node:fs/promises';
+import { createConnection, type Socket } from 'node:net';
+import { errorCode, PodmeshError } from '../../core/errors.js';
+import { errorLine } from '../../core/text.js';
+import type { PodLiveness, PodTransport } from '../../core/types.js';
+import { isValidPodName } from '../../core/validatePodName.js';
+import { podSocketPath } from './podPaths.js';
+import { createLineReader, encodeLine, MAX_RESPONSE_LINE_BYTES, type PodMethod, type PodSnapshotMessage } from './podProtocol.js';
+
+export interface SocketTransportOptions {
+  readonly runtimeDir: string;
+  /** How long a probe waits for a pod's snapshot or ping answer (default 500 ms). */
+  readonly probeTimeoutMs?: number;
+  /** How long a request waits for its response (default 5,000 ms). */
+  readonly requestTimeoutMs?: number;
+  /** A pod heard from this recently is live without a new ping (default 100 ms). */
+  readonly freshMs?: number;
+}
+
+/** A transport to pod processes on Unix sockets, with requests beyond notify for the CLI. */
+export interface SocketTransport extends PodTransport {
+  /** Sends any protocol request and resolves to its result; rejects with the pod's error. */
+  request(name: string, method: PodMethod, params?: Record<string, unknown>, timeoutMs?: number): Promise<unknown>;
+  /** Closes every connection. */
+  close(): void;
+}
+
+/** A request the pod answered with an error; `reason` is the protocol's error code (docs/protocol.md). */
+export class PodRequestError extends PodmeshError {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super('request-rejected', message);
+  }
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+interface Connection {
+  readonly socket: Socket;
+  snapshot?: PodSnapshotMessage;
+  /** When the pod last said anything (ms, performance clock). */
+  heard: number;
+  nextId: number;
+  readonly pending: Map<number, Pending>;
+  readonly ready: Promise<void>;
+  closed: boolean;
+}
+
+function osReason(error: unknown): string {
+  const code = errorCode(error);
+  return code === undefined ? errorLine(error, 120) : `${code}: ${errorLine(error, 120)}`;
+}
+
+/**
+ * Reaches pod processes at `<runtimeDir>/<name>/sock` (SPEC: liveness from the
+ * OS). No socket file is `stopped`; a socket that refuses (a crashed pod) or
+ * gives no snapshot within the probe timeout (a hung pod) is `unreachable`
+ * with the reason. Connections are kept and reused, so a notify costs one
+ * round trip; a pod heard from within `freshMs` needs no extra ping.
+ */
+export function createSocketTransport(options: SocketTransportOptions): SocketTransport {
+  const probeTimeoutMs = options.probeTimeoutMs ?? 500;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
+  const freshMs = options.freshMs ?? 100;
+  const connections = new Map<string, Connection>();
+
+  const drop = (name: string, connection: Connection, reason: Error): void => {
+    connection.closed = true;
+    if (connections.get(name) === connection) connections.delete(name);
+    connection.socket.destroy();
+    for (const pending of connection.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(reason);
+    }
+    connection.pending.clear();
+  };
+
+  /** A connection that delivered its first snapshot within the probe timeout. */
+  const connect = async (name: string): Promise<Connection> => {
+    const existing = connections.get(name);
+    if (existing !== undefined && !existing.closed) {
+      await existing.ready;
+      return existing;
+    }
+    const path = podSocketPath(options.runtimeDir, name);
+    const socket = createConnection(path);
+    let settle!: { resolve(): void; reject(error: Error): void };
+    const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    const connection: Connection = { socket, heard: 0, nextId: 1, pending: new Map(), ready, closed: false };
+    connections.set(name, connection);
+    const timer = setTimeout(() => {
+      const error = new Error(`no snapshot within ${probeTimeoutMs} ms (the pod is hung or busy)`);
+      settle.reject(error);
+      drop(name, connection, error);
+    }, probeTimeoutMs);
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      const reason = new Error(osReason(error));
+      settle.reject(reason);
+      drop(name, connection, reason);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const reason = new Error('connection closed by the pod');
+      settle.reject(reason);
+      drop(name, connection, reason);
+    });
+    socket.on(
+      'data',
+      createLineReader(
+        MAX_RESPONSE_LINE_BYTES,
+        (line) => {
+          connection.heard = performance.now();
+          let message: { type?: string; id?: unknown; ok?: boolean; result?: unknown; error?: { code?: string; message?: string } };
+          try {
+            message = JSON.parse(line) as typeof message;
+          } catch {
+            return; // a pod never sends this; ignore rather than fail every request
+          }
+          if (message.type === 'snapshot') {
+            connection.snapshot = message as unknown as PodSnapshotMessage;
+            clearTimeout(timer);
+            settle.resolve();
+            return;
+          }
+          if (typeof message.id !== 'number') return;
+          const pending = connection.pending.get(message.id);
+          if (pending === undefined) return;
+          connection.pending.delete(message.id);
+          clearTimeout(pending.timer);
+          if (message.ok === true) pending.resolve(message.result);
+          else pending.reject(new PodRequestError(message.error?.code ?? 'error', message.error?.message ?? 'request failed'));
+        },
+        () => drop(name, connection, new Error('response line too long')),
+      ),
+    );
+    ready.catch(() => undefined); // observed by callers; never an unhandled rejection
+    await ready;
+    return connection;
+  };
+
+  const send = (connection: Connection, method: PodMethod, params: Record<string, unknown> | undefined, timeoutMs: number): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const id = connection.nextId++;
+      const timer = setTimeout(() => {
+        connection.pending.delete(id);
+        reject(new Error(`no answer to ${method} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      connection.pending.set(id, { resolve, reject, timer });
+      connection.socket.write(encodeLine(params === undefined ? { id, method } : { id, method, params }));
+    });
+
+  const request = async (name: string, method: PodMethod, params?: Record<string, unknown>, timeoutMs = requestTimeoutMs): Promise<unknown> => {
+    const connection = await connect(name);
+    return send(connection, method, params, timeoutMs);
+  };
+
+  const liveness = (snapshot: PodSnapshotMessage | undefined): PodLiveness =>
+    snapshot === undefined ? { status: 'unreachable', reason: 'no snapshot' } : { status: snapshot.status, ...(snapshot.activity === undefined ? {} : { activity: snapshot.activity }) };
+
+  return {
+    async probe(name) {
+      if (!isValidPodName(name)) return undefined;
+      let path: string;
+      try {
+        path = podSocketPath(options.runtimeDir, name);
+      } catch {
+        return { status: 'stopped' }; // no pod can listen on a path this long
+      }
+      const existing = connections.get(name);
+      if (existing !== undefined && !existing.closed && existing.snapshot !== undefined) {
+        if (performance.now() - existing.heard <= freshMs) return liveness(existing.snapshot);
+        try {
+          existing.snapshot = (await send(existing, 'ping', undefined, probeTimeoutMs)) as PodSnapshotMessage;
+          return liveness(existing.snapshot);
+        } catch (error) {
+          drop(name, existing, error as Error);
+          return { status: 'unreachable', reason: errorLine(error, 120) };
+        }
+      }
+      try {
+        await stat(path);
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') return { status: 'stopped' };
+        return { status: 'unreachable', reason: osReason(error) };
+      }
+      try {
+        return liveness((await connect(name)).snapshot);
+      } catch (error) {
+        return { status: 'unreachable', reason: errorLine(error, 120) };
+      }
+    },
+    async notify(name, message, { autoRun }) {
+      await request(name, 'notify', { message, autoRun });
+    },
+    request,
+    close() {
+      for (const [name, connection] of connections) drop(name, connection, new Error('transport closed'));
+    },
+  };
+}

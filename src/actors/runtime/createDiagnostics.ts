@@ -1,0 +1,119 @@
+import createDebug from 'debug';
+import { boundLine } from '../../core/text.js';
+
+/** Severity of a diagnostic record. */
+export type DiagnosticLevel = 'debug' | 'warn';
+
+/** Bounded fields a record may carry; each value is one line of at most 200 characters. */
+export interface DiagnosticFields {
+  readonly ticket?: string;
+  readonly event?: string;
+  readonly companion?: string;
+  readonly self?: string;
+  readonly peer?: string;
+  readonly pod?: string;
+  readonly outcome?: string;
+  readonly error?: string;
+  readonly [field: string]: string | undefined;
+}
+
+/** One diagnostic record. Never holds message bodies, stack traces or secrets. */
+export interface DiagnosticRecord {
+  /** Position in the runtime's sequence of records, from 1. */
+  readonly seq: number;
+  /** Clock time in ms. */
+  readonly at: number;
+  readonly level: DiagnosticLevel;
+  readonly scope: string;
+  readonly message: string;
+  readonly fields: DiagnosticFields;
+}
+
+/** Records diagnostics into a ring buffer and the `debug` package. */
+export interface Diagnostics {
+  /** Records one diagnostic; `message` and field values are made one line and bounded. */
+  record(level: DiagnosticLevel, scope: string, message: string, fields?: DiagnosticFields): void;
+  /** The retained records, oldest first (at most the configured limit). */
+  recent(): DiagnosticRecord[];
+  /** How many records were ever made (retained or not). */
+  count(): number;
+  /** How many records of each level were ever made. */
+  levels(): Record<DiagnosticLevel, number>;
+  /** Forgets the retained records. */
+  clear(): void;
+}
+
+export const DEFAULT_DIAGNOSTICS_LIMIT = 1000;
+const FIELD_LIMIT = 200;
+// Most values are pod names, outcome types and ticket ids: printable ASCII
+// with no edge spaces can skip the one-line rewrite.
+const PLAIN = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
+function cleanLine(value: string): string {
+  return value.length <= FIELD_LIMIT && PLAIN.test(value) ? value : boundLine(value, FIELD_LIMIT);
+}
+
+function boundFields(fields: DiagnosticFields | undefined): DiagnosticFields {
+  const out: Record<string, string> = {};
+  if (fields === undefined) return out;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (value !== undefined) out[key] = cleanLine(String(value));
+  }
+  return out;
+}
+
+/**
+ * Diagnostics of one runtime: a ring buffer of the last `limit` records, also
+ * written to `debug` under `podmesh:<scope>` (formatting only when enabled).
+ */
+export function createDiagnostics(options: { limit?: number; now?: () => number } = {}): Diagnostics {
+  const limit = Math.max(0, Math.floor(options.limit ?? DEFAULT_DIAGNOSTICS_LIMIT));
+  const now = options.now ?? Date.now;
+  const ring: DiagnosticRecord[] = [];
+  let start = 0;
+  let seq = 0;
+  const byLevel: Record<DiagnosticLevel, number> = { debug: 0, warn: 0 };
+  const loggers = new Map<string, createDebug.Debugger>();
+
+  const logger = (scope: string): createDebug.Debugger => {
+    let log = loggers.get(scope);
+    if (log === undefined) {
+      log = createDebug(`podmesh:${scope}`);
+      loggers.set(scope, log);
+    }
+    return log;
+  };
+
+  return {
+    record(level, scope, message, fields) {
+      byLevel[level] += 1;
+      const entry: DiagnosticRecord = {
+        seq: ++seq,
+        at: now(),
+        level,
+        scope,
+        message: cleanLine(message),
+        fields: boundFields(fields),
+      };
+      if (limit > 0) {
+        if (ring.length < limit) ring.push(entry);
+        else {
+          ring[start] = entry;
+          start = (start + 1) % limit;
+        }
+      }
+      const log = logger(scope);
+      if (log.enabled) log('%s %s %o', level, entry.message, entry.fields);
+    },
+    recent() {
+      return [...ring.slice(start), ...ring.slice(0, start)];
+    },
+    count: () => seq,
+    levels: () => ({ ...byLevel }),
+    clear() {
+      ring.length = 0;
+      start = 0;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { ActorRefFrom, SnapshotFrom } from 'xstate';
+import type { PodActivity, PodLiveness, PodStatus } from '../../core/types.js';
+import type { PodHistoryItem, podMachine } from '../../machines/podMachine.js';
+
+/** A pod's actor as the runtime runs it. */
+export type PodActorRef = ActorRefFrom<typeof podMachine>;
+
+/** A running pod, as `runtime.pod(name)` returns it (docs/behaviour.md §3). */
+export interface PodHandle {
+  readonly name: string;
+  readonly status: PodStatus;
+  /** What it does while live, else `undefined`. */
+  readonly activity: PodActivity | undefined;
+  /** The xstate actor, for inspection and subscriptions. */
+  readonly actor: PodActorRef;
+  /** Status, activity and (when not live) the reason. */
+  liveness(): PodLiveness;
+  /**
+   * Puts a notice that arrived for this pod into its buffer, as a transport's
+   * receiving end does, and returns once the pod accepted it (the
+   * acknowledgement). Throws when it did not: the pod is not live. Senders
+   * use `discovery(self).sendWeakNotifyToLivePeer`, which checks first.
+   */
+  receive(message: string, options: { readonly autoRun: boolean }): void;
+  /** Rendered notices waiting in the buffer, oldest first. */
+  pendingNotices(): readonly string[];
+  /** The last completed or failed turns (bounded). */
+  history(): readonly PodHistoryItem[];
+  /** Starts a turn with `input` (queued behind a running one). */
+  run(input?: unknown): void;
+  /** Pauses; a running turn is aborted and its notices go back to the buffer. */
+  pause(): void;
+  resume(): void;
+  /** Stops; a running turn is aborted, queued notices are kept. */
+  stop(): void;
+  /** Starts a stopped or unreachable pod again (`live.idle`). */
+  start(): void;
+  /** Marks a fault: the pod exists but cannot be reached. */
+  disconnect(reason?: string): void;
+  reconnect(): void;
+}
+
+/** Liveness read off a pod snapshot. */
+export function livenessOf(snapshot: SnapshotFrom<typeof podMachine>): PodLiveness {
+  const value = snapshot.value;
+  if (typeof value === 'string') {
+    const reason = snapshot.context.reason;
+    return reason === undefined ? { status: value } : { status: value, reason };
+  }
+  return { status: 'live', activity: value.live };
+}
+
+/** A handle over a pod actor: getters read its snapshot, methods send it events. */
+export function createPodHandle(name: string, actor: PodActorRef): PodHandle {
+  return {
+    name,
+    actor,
+    get status() {
+      const value = actor.getSnapshot().value;
+      return typeof value === 'string' ? value : 'live';
+    },
+    get activity() {
+      const value = actor.getSnapshot().value;
+      return typeof value === 'string' ? undefined : value.live;
+    },
+    liveness: () => livenessOf(actor.getSnapshot()),
+    receive: (message, { autoRun }) => notifyPodActor(actor, message, autoRun),
+    pendingNotices: () => actor.getSnapshot().context.buffer,
+    history: () => actor.getSnapshot().context.history,
+    run: (input) => actor.send({ type: 'pod.run', input }),
+    pause: () => actor.send({ type: 'pod.pause' }),
+    resume: () => actor.send({ type: 'pod.resume' }),
+    stop: () => actor.send({ type: 'pod.stop' }),
+    start: () => actor.send({ type: 'pod.start' }),
+    disconnect: (reason) => actor.send(reason === undefined ? { type: 'pod.disconnect' } : { type: 'pod.disconnect', reason }),
+    reconnect: () => actor.send({ type: 'pod.reconnect' }),
+  };
+}
+
+/**
+ * Queues a notice in a pod actor and returns once the actor accepted it: in
+ * process, that is the acknowledgement. Throws when it did not (not live).
+ */
+export function notifyPodActor(ref: PodActorRef, message: string, autoRun: boolean): void {
+  const before = ref.getSnapshot().context.accepted;
+  ref.send({ type: 'pod.notify', message, autoRun });
+  if (ref.getSnapshot().context.accepted === before) {
+    throw new Error(`notice not accepted: pod is ${livenessOf(ref.getSnapshot()).status}`);
+  }
+}

@@ -1,0 +1,42 @@
+import { MissingPodError } from '../../core/errors.js';
+import type { PodMetadataStore } from '../../core/types.js';
+
+/** What `spawnPod` is asked to start. */
+export interface SpawnPodOptions {
+  readonly name: string;
+  readonly role?: string;
+  readonly workspaceRoot?: string;
+  /** A pod that records this one as a spawned child; it must have a record. */
+  readonly parent?: string;
+}
+
+/**
+ * Creates the record of a pod being spawned, or refreshes it (docs/behaviour.md §3): an
+ * existing record keeps its peers and children, `role` and `workspaceRoot`
+ * change only when given; a `parent` must have a record and gets the pod as a
+ * spawned child. Names are validated by the caller.
+ */
+export async function preparePodRecord(store: PodMetadataStore, { name, role, workspaceRoot, parent }: SpawnPodOptions): Promise<void> {
+  if (parent !== undefined && (await store.read(parent)) === null) throw new MissingPodError(parent);
+  const existing = await store.read(name);
+  if (existing === null) {
+    await store.write({
+      name,
+      ...(role === undefined ? {} : { role }),
+      ...(workspaceRoot === undefined ? {} : { workspaceRoot }),
+      peers: [],
+      spawnedChildren: [],
+    });
+  } else if ((role !== undefined && role !== existing.role) || (workspaceRoot !== undefined && workspaceRoot !== existing.workspaceRoot)) {
+    await store.update(name, (record) => ({
+      ...record,
+      ...(role === undefined ? {} : { role }),
+      ...(workspaceRoot === undefined ? {} : { workspaceRoot }),
+    }));
+  }
+  if (parent !== undefined) {
+    await store.update(parent, (record) =>
+      record.spawnedChildren.includes(name) ? record : { ...record, spawnedChildren: [...record.spawnedChildren, name] },
+    );
+  }
+}

@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import { SimulatedClock } from 'xstate';
+import { errorLine } from '../core/text.js';
+import { WEAK_NOTIFY_OUTCOME_TYPES } from '../core/decideWeakNotify.js';
+import type { WeakNotifyOutcomeType } from '../core/types.js';
+import { workspacePodNames } from '../tickets/workspacePodNames.js';
+import { createFaultyStore } from '../testing/createFaultyStore.js';
+import { createFaultyTransport, type FaultyTransport } from '../testing/createFaultyTransport.js';
+import { createMemoryPodStore } from '../actors/stores/createMemoryPodStore.js';
+import { createPodRuntime, type PodRuntime } from '../actors/runtime/createPodRuntime.js';
+import { createRandom } from './createRandom.js';
+import { createRuntimeTransport } from '../testing/createRuntimeTransport.js';
+import { createTicketBoard } from '../tickets/createTicketBoard.js';
+import { startOrchestrator } from '../tickets/startOrchestrator.js';
+import { FAULT_KINDS, parseScenario, type FaultKind, type Scenario, type WorkloadKind } from './parseScenario.js';
+import { INVARIANTS } from './simulationInvariants.js';
+import { applyFault, WORKLOAD } from './simulationSteps.js';
+import type { SimulationInjection, SimWorkspace, SimWorld, StepObservation } from './simulationWorld.js';
+
+export type { SimulationInjection } from './simulationWorld.js';
+
+export interface SimulationOptions {
+  /** The scenario: a parsed {@link Scenario} or its JSON value (validated here). */
+  readonly scenario: Scenario | unknown;
+  /** Seed of the run; default the scenario's. */
+  readonly seed?: number;
+  /** Total pods; default the scenario's. */
+  readonly pods?: number;
+  /** Broken parts for tests of the invariant checks. */
+  readonly inject?: SimulationInjection;
+  /** Called as setup and steps advance (`phase` is `spawn` or `steps`). */
+  readonly onProgress?: (phase: 'spawn' | 'steps', done: number, total: number) => void;
+}
+
+/** How one invariant fared over a run. */
+export interface InvariantReport {
+  readonly name: string;
+  readonly description: string;
+  /** Steps it applied to. */
+  readonly checks: number;
+  /** Total failures; `failures` keeps the first 100 of them. */
+  readonly failed: number;
+  readonly failures: { readonly step: number; readonly message: string }[];
+}
+
+export interface SimulationResult {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly pods: number;
+  readonly steps: number;
+  readonly ok: boolean;
+  /** Weak notify outcomes by type (lifecycle events and direct notifies). */
+  readonly histogram: Record<WeakNotifyOutcomeType, number>;
+  /** Steps by action. */
+  readonly actions: Record<string, number>;
+  readonly invariants: InvariantReport[];
+  /** One line per setup event and step; the same seed and scenario give the same lines. */
+  readonly trace: string[];
+  /** sha256 of the trace lines joined by newlines. */
+  readonly traceHash: string;
+}
+
+/** A deterministic simulation run. */
+export interface Simulation {
+  run(): Promise<SimulationResult>;
+}
+
+const DELIVERY_TIMEOUT_MS = 5000;
+const FAILURES_KEPT = 100;
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function emptyHistogram(): Record<WeakNotifyOutcomeType, number> {
+  return Object.fromEntries(WEAK_NOTIFY_OUTCOME_TYPES.map((type) => [type, 0])) as Record<WeakNotifyOutcomeType, number>;
+}
+
+/**
+ * A simulation (issue #3): workspaces with an orchestrator and a companion,
+ * worker pods, a seeded workload and faults on a `SimulatedClock`, and the
+ * invariants checked after every step. Nothing reads the wall clock or
+ * `Math.random`, so a seed and a scenario always give the same trace.
+ */
+export function createSimulation(options: SimulationOptions): Simulation {
+  const base = parseScenario(options.scenario);
+  const scenario: Scenario = {
+    ...base,
+    seed: options.seed ?? base.seed,
+    pods: options.pods ?? base.pods,
+  };
+  if (!Number.isInteger(scenario.pods) || scenario.pods < 2 * scenario.workspaces) {
+    throw new RangeError(`pods must be an integer of at least ${2 * scenario.workspaces} (two per workspace)`);
+  }
+  return { run: () => runSimulation(scenario, options) };
+}
+
+async function buildWorld(scenario: Scenario, options: SimulationOptions, trace: string[]): Promise<SimWorld> {
+  const inject = options.inject ?? {};
+  const clock = new SimulatedClock();
+  const random = createRandom(scenario.seed);
+  const memory = createMemoryPodStore();
+  const faultyStore = inject.wrapStore?.(createFaultyStore(memory)) ?? createFaultyStore(memory);
+  let turnStarts = 0;
+  const turn = () => void (world.turnStarts = ++turnStarts);
+  const common = { store: faultyStore, clock, turn, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS };
+
+  let companions: PodRuntime | undefined;
+  let transport: FaultyTransport | undefined;
+  if (scenario.remoteCompanions) {
+    companions = createPodRuntime(common);
+    const remote = companions;
+    transport = createFaultyTransport(createRuntimeTransport(() => remote), {
+      onHang: () => clock.increment(DELIVERY_TIMEOUT_MS),
+    });
+  }
+  const main = createPodRuntime({ ...common, ...(transport === undefined ? {} : { transport: inject.wrapTransport?.(transport) ?? transport }) });
+  const world: SimWorld = {
+    scenario,
+    clock,
+    random,
+    memory,
+    faultyStore,
+    main,
+    companions: companions ?? main,
+    ...(transport === undefined ? {} : { transport }),
+    workspaces: [],
+    pods: [],
+    discovery: (self) => (inject.wrapDiscovery === undefined ? main.discovery(self) : inject.wrapDiscovery(main.discovery(self), world)),
+    turnStarts: 0,
+    nextChild: 0,
+  };
+
+  for (let i = 0; i < scenario.workspaces; i += 1) {
+    const label = `ws-${String(i).padStart(4, '0')}`;
+    const workspaceRoot = `/sim/${label}`;
+    const names = workspacePodNames(workspaceRoot);
+    const mode = scenario.initialPeers === 'mixed' ? random.pick(['reciprocal', 'one-directional', 'none'] as const) : scenario.initialPeers;
+    const companionPeers = mode === 'none' || (mode === 'one-directional' && i % 2 === 1) ? [] : [names.orchestrator];
+    const orchestratorPeers = mode === 'reciprocal' || (mode === 'one-directional' && i % 2 === 1) ? [names.companion] : [];
+    await memory.write({ name: names.orchestrator, role: 'orchestrator', workspaceRoot, peers: orchestratorPeers, spawnedChildren: [] });
+    await memory.write({ name: names.companion, role: 'companion', workspaceRoot, peers: companionPeers, spawnedChildren: [] });
+    await world.companions.spawnPod({ name: names.companion });
+    const tickets = createTicketBoard({ now: () => clock.now(), random: () => random.next() });
+    const orchestrator = await startOrchestrator(main, { workspaceRoot, tickets });
+    const handled: SimWorkspace['handled'] = [];
+    orchestrator.actor.on('ticket.handled', ({ event, ensure, delivery }) => void handled.push({ ...event, ensure, delivery }));
+    const tools = inject.wrapTools?.(orchestrator.tools, { orchestrator, companion: names.companion }, () => world) ?? orchestrator.tools;
+    world.workspaces.push({ index: i, label, companion: names.companion, orchestrator, tools, tickets: [], handled });
+    trace.push(`setup ${label} peers=${mode} ensure-at-start=${orchestrator.installed.type}`);
+  }
+
+  const workers = scenario.pods - 2 * scenario.workspaces;
+  const spawns = Array.from({ length: workers }, (_, i) => ({ name: `w-${i}`, role: 'worker' }));
+  await main.spawnPods(spawns, (done, total) => {
+    if (done % 1000 === 0 || done === total) options.onProgress?.('spawn', done, total);
+  });
+  for (const spawn of spawns) world.pods.push(spawn.name);
+  // Neighbouring workers start as peers, so direct notifies have somewhere to go.
+  if (scenario.initialPeers !== 'none') {
+    for (let i = 0; i + 1 < workers; i += 2) {
+      await memory.setPeers(`w-${i}`, [`w-${i + 1}`]);
+      await memory.setPeers(`w-${i + 1}`, [`w-${i}`]);
+    }
+  }
+  trace.push(`setup workers=${workers} store-writes=${faultyStore.writes}`);
+  return world;
+}
+
+async function runSimulation(scenario: Scenario, options: SimulationOptions): Promise<SimulationResult> {
+  const trace: string[] = [`scenario ${scenario.name} seed=${scenario.seed} pods=${scenario.pods} steps=${scenario.steps}`];
+  const world = await buildWorld(scenario, options, trace);
+  const histogram = emptyHistogram();
+  const actions: Record<string, number> = {};
+  const reports: InvariantReport[] = INVARIANTS.map((inv) => ({ name: inv.name, description: inv.description, checks: 0, failed: 0, failures: [] }));
+  const weights: Record<WorkloadKind | FaultKind, number> = { ...scenario.workload, ...scenario.faults };
+  const schedule = [...scenario.schedule];
+  const faults = new Set<string>(FAULT_KINDS);
+
+  try {
+    for (let step = 0; step < scenario.steps; step += 1) {
+      world.clock.increment(scenario.stepMs);
+      while (schedule.length > 0 && schedule[0]!.step === step) {
+        const planned = schedule.shift()!;
+        trace.push(`#${step} scheduled ${await applyFault(world, planned.fault, world.workspaces[planned.workspace]!)}`);
+      }
+      const action = world.random.weighted(weights);
+      const obs: StepObservation = { line: 'idle', notifies: [], ensured: [], startsTurns: false, turnStartsBefore: world.turnStarts };
+      try {
+        if (action !== undefined && faults.has(action)) {
+          obs.line = await applyFault(world, action as FaultKind, world.random.pick(world.workspaces));
+        } else if (action !== undefined) {
+          await WORKLOAD[action as WorkloadKind](world, obs);
+        }
+      } catch (error) {
+        // Steps catch what the runtime may throw; anything else is a bug worth a trace line, not a crash.
+        obs.line = `${action} threw ${errorLine(error, 120)}`;
+      }
+      await settle();
+      actions[action ?? 'idle'] = (actions[action ?? 'idle'] ?? 0) + 1;
+      for (const n of obs.notifies) histogram[n.delivery.type] += 1;
+      for (const [i, invariant] of INVARIANTS.entries()) {
+        const failures = await invariant.check(world, obs);
+        if (failures === undefined) continue;
+        const report = reports[i]!;
+        (report as { checks: number }).checks += 1;
+        for (const message of failures) {
+          (report as { failed: number }).failed += 1;
+          if (report.failures.length < FAILURES_KEPT) report.failures.push({ step, message });
+          obs.line += ` !${invariant.name}`;
+        }
+      }
+      trace.push(`#${step} ${obs.line}`);
+      options.onProgress?.('steps', step + 1, scenario.steps);
+    }
+  } finally {
+    await world.main.stop();
+    if (world.companions !== world.main) await world.companions.stop();
+  }
+  trace.push(`end histogram=${JSON.stringify(histogram)}`);
+  return {
+    scenario: scenario.name,
+    seed: scenario.seed,
+    pods: scenario.pods,
+    steps: scenario.steps,
+    ok: reports.every((r) => r.failed === 0),
+    histogram,
+    actions,
+    invariants: reports,
+    trace,
+    traceHash: createHash('sha256').update(trace.join('\n')).digest('hex'),
+  };
+}

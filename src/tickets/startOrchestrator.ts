@@ -1,0 +1,196 @@
+/**
+ * The orchestrator hook (docs/behaviour.md §6), a client of the runtime: it
+ * spawns the orchestrator pod and starts the orchestrator actor in the
+ * runtime's system like any user would, and the runtime knows nothing of it.
+ */
+import { join } from 'node:path';
+import { fromPromise, type Actor } from 'xstate';
+import { RuntimeStoppedError } from '../core/errors.js';
+import type { WeakNotifyOutcome } from '../core/types.js';
+import type { DiagnosticFields } from '../actors/runtime/createDiagnostics.js';
+import type { PodHandle } from '../actors/runtime/createPodHandle.js';
+import type { PodRuntime } from '../actors/runtime/createPodRuntime.js';
+import {
+  orchestratorMachine,
+  type EnsureReport,
+  type HookResult,
+  type NotifyCompanionInput,
+  type OrchestratorEmitted,
+  type PeerEnsureOutcome,
+  type TicketLifecycleEvent,
+} from '../machines/orchestratorMachine.js';
+import { createTicketBoard, type TicketBoard } from './createTicketBoard.js';
+import { createTicketToolRunner, toolsOf, type TicketTools } from './createTicketTools.js';
+import type { LifecycleKind } from './ticketNotice.js';
+import { buildTicketNotice, lifecycleEvent } from './ticketNotice.js';
+import { isTicketToolMethod, TICKET_TOOL_METHODS } from './ticketToolNames.js';
+import { TicketError } from './ticketError.js';
+import type { Ticket, ToolResult } from './types.js';
+import { workspacePodNames } from './workspacePodNames.js';
+
+export type { HookResult, PeerEnsureOutcome } from '../machines/orchestratorMachine.js';
+
+export interface StartOrchestratorOptions {
+  /** The workspace root; its basename names the orchestrator and the companion. */
+  readonly workspaceRoot: string;
+  /** The ticket board; default a board in `<workspaceRoot>/.podmesh/tickets`. */
+  readonly tickets?: TicketBoard;
+}
+
+/** A tool's result, the ticket it wrote or read, and what the hook did for it (`null`: no lifecycle event). */
+export interface ToolCall {
+  readonly result: ToolResult;
+  /** The ticket as the tool left it; absent for `list` and failures. */
+  readonly ticket?: Ticket;
+  readonly hook: HookResult | null;
+}
+
+/** A running orchestrator. */
+export interface Orchestrator {
+  /** The orchestrator pod's name. */
+  readonly name: string;
+  /** The companion it notifies. */
+  readonly companion: string;
+  readonly pod: PodHandle;
+  readonly board: TicketBoard;
+  /** What the ensure at start came to. */
+  readonly installed: PeerEnsureOutcome;
+  /** Ticket tools; each resolves after the hook has run for its result. */
+  readonly tools: TicketTools;
+  /** Runs the tool named `method` (a `TicketTools` method) and the hook; `TicketError` `invalid-input` for an unknown method. */
+  callTool(method: unknown, args: unknown): Promise<ToolCall>;
+  /** Runs the hook on a tool result made elsewhere; `null` when it is not a lifecycle event. */
+  handleToolResult(result: unknown): Promise<HookResult | null>;
+  readonly actor: Actor<typeof orchestratorMachine>;
+}
+
+/** The system id of a workspace's orchestrator actor. */
+export const orchestratorSystemId = (name: string): string => `orchestrator:${name}`;
+
+function hookFields(companion: string, event: TicketLifecycleEvent | undefined): DiagnosticFields {
+  return event === undefined ? { companion } : { companion, ticket: event.ticket, event: event.kind };
+}
+
+/** The diagnostic of one ensure: debug when ensured or the companion is missing, warn when it failed. */
+function reportEnsure(runtime: PodRuntime, { companion, ensure, event }: EnsureReport): void {
+  const fields = hookFields(companion, event);
+  const when = event === undefined ? 'at start' : 'for ticket event';
+  if (ensure.type === 'ensured') {
+    runtime.diagnostics.record('debug', 'orchestrator', `companion peer ensured ${when}`, { ...fields, outcome: 'ensured' });
+  } else if (ensure.type === 'companion-missing') {
+    runtime.diagnostics.record('debug', 'orchestrator', `companion metadata missing ${when}`, { ...fields, outcome: 'companion-missing' });
+  } else {
+    runtime.diagnostics.record('warn', 'orchestrator', `companion peer ensure failed ${when}`, {
+      ...fields,
+      outcome: 'ensure-failed',
+      error: ensure.code ?? ensure.error,
+    });
+  }
+}
+
+// The runtime knows nothing of orchestrators, so this domain remembers the ones it
+// started, per runtime and workspace (weakly: they go with their runtime).
+const started = new WeakMap<PodRuntime, Map<string, Promise<Orchestrator>>>();
+
+/**
+ * Starts the workspace's orchestrator in `runtime`: its pod (named by
+ * `workspacePodNames`), and the orchestrator actor, which ensures the
+ * companion peer at start and before every lifecycle event, then sends the
+ * weak notice. It never spawns, starts or restores the companion. One per
+ * workspace and runtime: a second call returns the first orchestrator.
+ */
+export function startOrchestrator(runtime: PodRuntime, options: StartOrchestratorOptions): Promise<Orchestrator> {
+  const name = workspacePodNames(options.workspaceRoot).orchestrator;
+  let byName = started.get(runtime);
+  if (byName === undefined) started.set(runtime, (byName = new Map()));
+  let orchestrator = byName.get(name);
+  if (orchestrator === undefined) {
+    orchestrator = start(runtime, options);
+    byName.set(name, orchestrator);
+    orchestrator.catch(() => byName.delete(name));
+  }
+  return orchestrator;
+}
+
+async function start(runtime: PodRuntime, { workspaceRoot, tickets }: StartOrchestratorOptions): Promise<Orchestrator> {
+  const names = workspacePodNames(workspaceRoot);
+  const pod = await runtime.spawnPod({ name: names.orchestrator, role: 'orchestrator', workspaceRoot });
+  const board = tickets ?? createTicketBoard({ dir: join(workspaceRoot, '.podmesh', 'tickets') });
+
+  const logic = orchestratorMachine.provide({
+    actors: {
+      notifyCompanion: fromPromise<WeakNotifyOutcome, NotifyCompanionInput>(({ input }) =>
+        runtime
+          .discovery(input.self)
+          .sendWeakNotifyToLivePeer(input.companion, input.event.notice, { fields: hookFields(input.companion, input.event) }),
+      ),
+    },
+    actions: { reportEnsure: (_, report: EnsureReport) => reportEnsure(runtime, report) },
+  });
+  const actor = runtime.startActor(logic, {
+    id: orchestratorSystemId(names.orchestrator),
+    systemId: orchestratorSystemId(names.orchestrator),
+    input: { self: names.orchestrator, companion: names.companion },
+  });
+
+  // Events are handled one at a time in arrival order, so each `ticket.handled`
+  // answers the oldest waiting call; a call waits for exactly that event.
+  const waiting: { readonly event: TicketLifecycleEvent; resolve(result: HookResult): void; reject(error: Error): void }[] = [];
+  let ended = false;
+  actor.on('ticket.handled', ({ event, ensure, delivery }: Extract<OrchestratorEmitted, { type: 'ticket.handled' }>) => {
+    if (waiting[0]?.event === event) waiting.shift()!.resolve({ ...event, ensure, delivery });
+  });
+  const installed = new Promise<PeerEnsureOutcome>((resolve, reject) => {
+    actor.on('orchestrator.installed', ({ ensure }: Extract<OrchestratorEmitted, { type: 'orchestrator.installed' }>) => resolve(ensure));
+    // Stopped with the runtime: nothing waits for an actor that is gone.
+    actor.subscribe({
+      complete: () => {
+        ended = true;
+        reject(new RuntimeStoppedError());
+        for (const waiter of waiting.splice(0)) waiter.reject(new RuntimeStoppedError());
+      },
+    });
+  });
+
+  const hook = (event: TicketLifecycleEvent): Promise<HookResult> => {
+    if (ended) return Promise.reject(new RuntimeStoppedError());
+    return new Promise<HookResult>((resolve, reject) => {
+      waiting.push({ event, resolve, reject });
+      actor.send({ type: 'ticket.lifecycle', event });
+    });
+  };
+
+  const noticeFor = (ticket: Ticket, { kind, refFile }: LifecycleKind, summary: string): TicketLifecycleEvent => {
+    const notice = buildTicketNotice({ ticket: ticket.id, title: ticket.title, state: ticket.state, kind, summary, refFile });
+    return { ticket: ticket.id, kind, notice };
+  };
+
+  const handleToolResult = async (result: unknown): Promise<HookResult | null> => {
+    const lifecycle = lifecycleEvent(result);
+    if (lifecycle === null) return null;
+    // A result from elsewhere: the state in a notice is the board's, read now; an unknown ticket does nothing.
+    const ticket = await board.get(lifecycle.ticket).catch(() => undefined);
+    if (ticket === undefined) return null;
+    return hook(noticeFor(ticket, lifecycle, (result as ToolResult).summary));
+  };
+
+  const run = createTicketToolRunner(board);
+  const callTool = async (method: unknown, args: unknown): Promise<ToolCall> => {
+    if (!isTicketToolMethod(method)) throw new TicketError('invalid-input', `the tool must be one of ${TICKET_TOOL_METHODS.join(', ')}`);
+    const { result, ticket, lifecycle } = await run(method, args);
+    const handled = ticket === undefined || lifecycle === null ? null : await hook(noticeFor(ticket, lifecycle, result.summary));
+    return { result, ...(ticket === undefined ? {} : { ticket }), hook: handled };
+  };
+
+  return {
+    name: names.orchestrator,
+    companion: names.companion,
+    pod,
+    board,
+    installed: await installed,
+    tools: toolsOf(callTool),
+    callTool,
+    handleToolResult,
+    actor,
+  };
+}
