@@ -28,8 +28,10 @@ export const COMMON_HELP = `common options:
   --json              machine-readable output
   -h, --help          this help`;
 
+type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+
 /** `parseArgs` whose errors are usage errors. */
-export function parseCommand<T extends Options>(args: readonly string[], options: T) {
+export function parseCommand<T extends Options>(args: readonly string[], options: T): Parsed<T> {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {

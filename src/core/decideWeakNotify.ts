@@ -86,7 +86,7 @@ export type WeakNotifyGuard = (typeof WEAK_NOTIFY_CHECKS)[number]['guard'];
 /** Facts gathered so far. */
 export type PartialWeakNotifyFacts = { -readonly [K in WeakNotifyFactName]?: WeakNotifyFacts[K] };
 
-/** A finished decision: its final state, its outcome, the facts it saw, and how many checks ran. */
+/** A finished decision: its final state, its outcome, the facts it saw (one not gathered is `undefined`), and how many checks ran. */
 export interface WeakNotifyDecision {
   readonly state: WeakNotifyFinalState;
   readonly outcome: WeakNotifyOutcome;
@@ -133,36 +133,62 @@ function decided(state: WeakNotifyFinalState, facts: PartialWeakNotifyFacts, che
   return { state, outcome: weakNotifyOutcome(state, facts), facts, checked };
 }
 
+// Gatherers return native promises (async functions, `Promise.resolve`); `instanceof` is the cheap test.
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
+  return value instanceof Promise;
+}
+
+/**
+ * From check `from` on, with the facts at hand: the decision, or the index of
+ * the first check whose fact has not been gathered yet.
+ */
+function advance(facts: PartialWeakNotifyFacts, from: number): WeakNotifyDecision | number {
+  for (let i = from; i < WEAK_NOTIFY_CHECKS.length; i += 1) {
+    const check = WEAK_NOTIFY_CHECKS[i]!;
+    if (facts[check.fact] === undefined) return i;
+    if (!check.passes(facts as WeakNotifyFacts)) return decided(check.otherwise, facts, i + 1);
+  }
+  return decided('delivered', facts, WEAK_NOTIFY_CHECKS.length);
+}
+
+function remember(facts: PartialWeakNotifyFacts, at: number, value: unknown): void {
+  (facts as Record<string, unknown>)[WEAK_NOTIFY_CHECKS[at]!.fact] = value;
+}
+
+// Once a fact had to be awaited, the rest of the walk awaits only what is a promise.
+async function walkAsync<C>(
+  gatherers: WeakNotifyGatherers<C>,
+  context: C,
+  facts: PartialWeakNotifyFacts,
+  at: number,
+  pending: Promise<unknown>,
+): Promise<WeakNotifyDecision> {
+  remember(facts, at, await pending);
+  let step = advance(facts, at);
+  while (typeof step === 'number') {
+    const value = gatherers[WEAK_NOTIFY_CHECKS[step]!.fact](context, facts);
+    remember(facts, step, isPromise(value) ? await value : value);
+    step = advance(facts, step);
+  }
+  return step;
 }
 
 /**
  * Walks the rule, gathering each fact only when its check is reached; the
- * first failing check decides. Synchronous when every gatherer is (an
+ * first failing check decides. Synchronous while every gatherer is (an
  * in-process notify awaits nothing it does not have to).
  */
-export function walkWeakNotify<C>(
-  gatherers: WeakNotifyGatherers<C>,
-  context: C,
-  facts: PartialWeakNotifyFacts = {},
-  from = 0,
-): WeakNotifyDecision | Promise<WeakNotifyDecision> {
-  for (let i = from; i < WEAK_NOTIFY_CHECKS.length; i += 1) {
-    const check = WEAK_NOTIFY_CHECKS[i]!;
-    if (facts[check.fact] === undefined) {
-      const value = gatherers[check.fact](context, facts);
-      if (isPromise(value)) {
-        return value.then((known) => {
-          (facts as Record<string, unknown>)[check.fact] = known;
-          return walkWeakNotify(gatherers, context, facts, i);
-        });
-      }
-      (facts as Record<string, unknown>)[check.fact] = value;
-    }
-    if (!check.passes(facts as WeakNotifyFacts)) return decided(check.otherwise, facts, i + 1);
+export function walkWeakNotify<C>(gatherers: WeakNotifyGatherers<C>, context: C): WeakNotifyDecision | Promise<WeakNotifyDecision> {
+  // Every key from the start: one object shape for every notify keeps the checks' reads fast.
+  const facts: PartialWeakNotifyFacts = { target: undefined, visibility: undefined, store: undefined, liveness: undefined, sent: undefined };
+  let step = advance(facts, 0);
+  while (typeof step === 'number') {
+    const value = gatherers[WEAK_NOTIFY_CHECKS[step]!.fact](context, facts);
+    if (isPromise(value)) return walkAsync(gatherers, context, facts, step, value);
+    remember(facts, step, value);
+    step = advance(facts, step);
   }
-  return decided('delivered', facts, WEAK_NOTIFY_CHECKS.length);
+  return step;
 }
 
 const given: WeakNotifyGatherers<WeakNotifyFacts> = {

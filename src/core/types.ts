@@ -18,6 +18,12 @@ export interface PodMetadata {
 export interface PodMetadataStore {
   /** The record, or `null` when there is none; a bad record throws `CorruptMetadataError`. */
   read(name: string): Promise<PodMetadata | null>;
+  /**
+   * Optional, for stores that keep their records in memory: `read` without
+   * the promise (same validation, same errors, thrown). The runtime uses it
+   * on its hot paths when a store has it.
+   */
+  readNow?(name: string): PodMetadata | null;
   /** Writes a whole record (peers normalised to unique and sorted). */
   write(record: PodMetadata): Promise<void>;
   /**

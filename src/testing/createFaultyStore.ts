@@ -26,6 +26,7 @@ export function createFaultyStore(inner: PodMetadataStore): FaultyStore {
     },
     failNextWrite: () => void (failNext = true),
     read: (name) => inner.read(name),
+    ...(inner.readNow === undefined ? {} : { readNow: inner.readNow.bind(inner) }),
     listNames: () => inner.listNames(),
     write: (record) => mutate(() => inner.write(record)),
     update: (name, fn) => mutate(() => inner.update(name, fn)),

@@ -232,7 +232,7 @@ decision('should reach the same final state and outcome as decideWeakNotify for 
     assert.is(snapshot.value, decided.state, label);
     assert.equal(snapshot.output, decided.outcome, label);
     // The chart asks for exactly the facts the rule looked at, in the same order: a failing check ends it.
-    assert.equal(asked, Object.keys(decided.facts), label);
+    assert.equal(asked, Object.keys(decided.facts).filter((key) => decided.facts[key as WeakNotifyFactName] !== undefined), label);
     finals.add(decided.state);
   }
   assert.is(combinations, 2 * 5 * 3 * 4 * 3);

@@ -33,6 +33,11 @@ export interface DiagnosticRecord {
 export interface Diagnostics {
   /** Records one diagnostic; `message` and field values are made one line and bounded. */
   record(level: DiagnosticLevel, scope: string, message: string, fields?: DiagnosticFields): void;
+  /**
+   * `record` for a hot path that hands over a fresh `fields` object: it is
+   * kept as it is and bounded in place when first read, not copied now.
+   */
+  recordOwned(level: DiagnosticLevel, scope: string, message: string, fields: Record<string, string | undefined>): void;
   /** The retained records, oldest first (at most the configured limit). */
   recent(): DiagnosticRecord[];
   /** How many records were ever made (retained or not). */
@@ -53,14 +58,35 @@ function cleanLine(value: string): string {
   return value.length <= FIELD_LIMIT && PLAIN.test(value) ? value : boundLine(value, FIELD_LIMIT);
 }
 
-function boundFields(fields: DiagnosticFields | undefined): DiagnosticFields {
-  const out: Record<string, string> = {};
-  if (fields === undefined) return out;
-  for (const key of Object.keys(fields)) {
+/** Makes every value of a record's own `fields` one line and bounded, dropping `undefined` ones. */
+function boundInPlace(fields: Record<string, string | undefined>): DiagnosticFields {
+  for (const key in fields) {
     const value = fields[key];
-    if (value !== undefined) out[key] = cleanLine(String(value));
+    if (value === undefined) delete fields[key];
+    else fields[key] = cleanLine(String(value));
   }
-  return out;
+  return fields;
+}
+
+/** A retained record; `raw` until its message and fields were bounded (on first read). */
+interface Entry {
+  seq: number;
+  at: number;
+  level: DiagnosticLevel;
+  scope: string;
+  message: string;
+  fields: Record<string, string | undefined>;
+  raw: boolean;
+}
+
+function bounded(entry: Entry): DiagnosticRecord {
+  if (entry.raw) {
+    entry.message = cleanLine(entry.message);
+    boundInPlace(entry.fields);
+    entry.raw = false;
+  }
+  const { seq, at, level, scope, message, fields } = entry;
+  return { seq, at, level, scope, message, fields: fields as DiagnosticFields };
 }
 
 /**
@@ -70,7 +96,7 @@ function boundFields(fields: DiagnosticFields | undefined): DiagnosticFields {
 export function createDiagnostics(options: { limit?: number; now?: () => number } = {}): Diagnostics {
   const limit = Math.max(0, Math.floor(options.limit ?? DEFAULT_DIAGNOSTICS_LIMIT));
   const now = options.now ?? Date.now;
-  const ring: DiagnosticRecord[] = [];
+  const ring: Entry[] = [];
   let start = 0;
   let seq = 0;
   const byLevel: Record<DiagnosticLevel, number> = { debug: 0, warn: 0 };
@@ -85,29 +111,29 @@ export function createDiagnostics(options: { limit?: number; now?: () => number 
     return log;
   };
 
-  return {
-    record(level, scope, message, fields) {
-      byLevel[level] += 1;
-      const entry: DiagnosticRecord = {
-        seq: ++seq,
-        at: now(),
-        level,
-        scope,
-        message: cleanLine(message),
-        fields: boundFields(fields),
-      };
-      if (limit > 0) {
-        if (ring.length < limit) ring.push(entry);
-        else {
-          ring[start] = entry;
-          start = (start + 1) % limit;
-        }
+  const keep = (level: DiagnosticLevel, scope: string, message: string, fields: Record<string, string | undefined>): void => {
+    byLevel[level] += 1;
+    const entry: Entry = { seq: ++seq, at: now(), level, scope, message, fields, raw: true };
+    if (limit > 0) {
+      if (ring.length < limit) ring.push(entry);
+      else {
+        ring[start] = entry;
+        start = (start + 1) % limit;
       }
-      const log = logger(scope);
-      if (log.enabled) log('%s %s %o', level, entry.message, entry.fields);
-    },
+    }
+    const log = logger(scope);
+    if (log.enabled) {
+      const record = bounded(entry);
+      log('%s %s %o', level, record.message, record.fields);
+    }
+  };
+
+  return {
+    // A caller's object may change after the call: the record keeps a copy.
+    record: (level, scope, message, fields) => keep(level, scope, message, { ...fields }),
+    recordOwned: keep,
     recent() {
-      return [...ring.slice(start), ...ring.slice(0, start)];
+      return [...ring.slice(start), ...ring.slice(0, start)].map(bounded);
     },
     count: () => seq,
     levels: () => ({ ...byLevel }),

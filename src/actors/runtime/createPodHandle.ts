@@ -40,14 +40,23 @@ export interface PodHandle {
   reconnect(): void;
 }
 
+// The liveness of every state without a reason, shared: a probe on the notify path allocates nothing.
+const SHARED: Readonly<Record<string, PodLiveness>> = Object.freeze({
+  idle: Object.freeze({ status: 'live', activity: 'idle' }),
+  running: Object.freeze({ status: 'live', activity: 'running' }),
+  paused: Object.freeze({ status: 'live', activity: 'paused' }),
+  stopped: Object.freeze({ status: 'stopped' }),
+  unreachable: Object.freeze({ status: 'unreachable' }),
+});
+
 /** Liveness read off a pod snapshot. */
 export function livenessOf(snapshot: SnapshotFrom<typeof podMachine>): PodLiveness {
   const value = snapshot.value;
   if (typeof value === 'string') {
     const reason = snapshot.context.reason;
-    return reason === undefined ? { status: value } : { status: value, reason };
+    return reason === undefined ? SHARED[value]! : { status: value, reason };
   }
-  return { status: 'live', activity: value.live };
+  return SHARED[value.live]!;
 }
 
 /** A handle over a pod actor: getters read its snapshot, methods send it events. */

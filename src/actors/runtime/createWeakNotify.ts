@@ -1,6 +1,12 @@
-import { walkWeakNotify, type WeakNotifyDecision, type WeakNotifyGatherers } from '../../core/decideWeakNotify.js';
+import {
+  walkWeakNotify,
+  WEAK_NOTIFY_OUTCOME_TYPES,
+  type VisibilityFact,
+  type WeakNotifyDecision,
+  type WeakNotifyGatherers,
+} from '../../core/decideWeakNotify.js';
 import { errorLine } from '../../core/text.js';
-import type { PodLiveness, PodMetadata, PodMetadataStore, WeakNotifyOutcome } from '../../core/types.js';
+import type { PodLiveness, PodMetadata, PodMetadataStore, WeakNotifyOutcome, WeakNotifyOutcomeType } from '../../core/types.js';
 import { isValidPodName } from '../../core/validatePodName.js';
 import { visibilityOf } from '../../core/visibilityOf.js';
 import type { DiagnosticFields, Diagnostics } from './createDiagnostics.js';
@@ -30,13 +36,28 @@ export interface WeakNotifyDeps {
   readonly report?: (self: string, peer: string, decision: WeakNotifyDecision) => void;
 }
 
+/** The visibility of the target in the sender's record. */
+function seeFrom(attempt: Attempt, selfRecord: PodMetadata | null): void {
+  attempt.visibility = visibilityOf(attempt.self, selfRecord, attempt.peer) ?? 'none';
+}
+
+/** The sender's record could not be read: its visibility is unknown, a store failure. */
+function unseen(attempt: Attempt, error: unknown): void {
+  attempt.storeError ??= error;
+  attempt.visibility = 'unknown';
+}
+
 /** One notify on its way: what the fact gatherers read and leave for each other. */
 interface Attempt {
   readonly self: string;
   readonly peer: string;
   readonly message: string;
   readonly autoRun: boolean;
+  /** Set once the target check found the name valid. */
+  validPeer: boolean;
   target: PodMetadata | null;
+  /** Where the target stands in the sender's record, read with the target. */
+  visibility: VisibilityFact;
   /** A failed read, reported by the store check after the visibility check. */
   storeError: unknown;
 }
@@ -49,8 +70,14 @@ function messageProblem(message: unknown, maxBytes: number): string | undefined 
   return undefined;
 }
 
-const sent = (): null => null;
+// One message per kind of notify and outcome, made once.
+const MESSAGES = Object.fromEntries(
+  (['notify', 'weak notify'] as const).map((kind) => [kind, Object.fromEntries(WEAK_NOTIFY_OUTCOME_TYPES.map((type) => [type, `${kind} ${type}`]))]),
+) as Record<'notify' | 'weak notify', Record<WeakNotifyOutcomeType, string>>;
+
+const accepted = (): null => null;
 const refused = (error: unknown): string => errorLine(error);
+const boundedLiveness = (live: PodLiveness): PodLiveness => (live.reason === undefined ? live : { ...live, reason: errorLine(live.reason) });
 
 /**
  * The notify of a runtime: the rule of `core/decideWeakNotify.ts` walked with
@@ -60,77 +87,91 @@ const refused = (error: unknown): string => errorLine(error);
 export function createWeakNotify(deps: WeakNotifyDeps): NotifyLivePeer {
   const { store, diagnostics } = deps;
 
+  // Methods, not closures made per call: a notify allocates only its attempt and facts.
   const gatherers: WeakNotifyGatherers<Attempt> = {
+    // Both records are read in this one step: the visibility check always follows a target that exists.
     target(attempt) {
       if (!isValidPodName(attempt.peer)) return false;
-      return store.read(attempt.peer).then(
-        (record) => {
-          attempt.target = record;
-          return record !== null;
-        },
-        (error: unknown) => {
-          // The record is there but unreadable: a store failure, reported after the visibility check.
-          attempt.storeError = error;
-          return true;
-        },
-      );
+      attempt.validPeer = true;
+      return store.readNow === undefined ? readRecordsAsync(attempt) : readRecordsNow(attempt, store.readNow.bind(store));
     },
-    visibility(attempt) {
-      const { self, peer } = attempt;
-      if (peer === self) return visibilityOf(self, attempt.target, peer) ?? 'none';
-      return store.read(self).then(
-        (record) => visibilityOf(self, record, peer) ?? 'none',
-        (error: unknown) => {
-          attempt.storeError ??= error;
-          return 'unknown' as const;
-        },
-      );
-    },
+    visibility: (attempt) => attempt.visibility,
     store: (attempt) => (attempt.storeError === undefined ? null : errorLine(attempt.storeError)),
     liveness(attempt) {
-      const bounded = (live: PodLiveness): PodLiveness =>
-        live.reason === undefined ? live : { ...live, reason: errorLine(live.reason) };
       const live = deps.liveness(attempt.peer);
-      return live instanceof Promise ? live.then(bounded) : bounded(live);
+      return live instanceof Promise ? live.then(boundedLiveness) : boundedLiveness(live);
     },
     sent(attempt) {
       const problem = messageProblem(attempt.message, deps.maxMessageBytes);
       if (problem !== undefined) return problem;
       try {
         const acknowledged = deps.deliver(attempt.peer, attempt.message, attempt.autoRun);
-        return acknowledged instanceof Promise ? acknowledged.then(sent, refused) : null;
+        return acknowledged instanceof Promise ? acknowledged.then(accepted, refused) : null;
       } catch (error) {
         return refused(error);
       }
     },
   };
 
-  const record = (attempt: Attempt, decision: WeakNotifyDecision, fields: DiagnosticFields | undefined): void => {
+  /** The target's record, then (when there is one, readable or not) the sender's: whether the target exists. */
+  function readRecordsNow(attempt: Attempt, readNow: (name: string) => PodMetadata | null): boolean {
+    const { self, peer } = attempt;
+    try {
+      attempt.target = readNow(peer);
+      if (attempt.target === null) return false;
+    } catch (error) {
+      // The record is there but unreadable: a store failure, reported after the visibility check.
+      attempt.storeError = error;
+    }
+    try {
+      seeFrom(attempt, peer === self ? attempt.target : readNow(self));
+    } catch (error) {
+      unseen(attempt, error);
+    }
+    return true;
+  }
+
+  /** {@link readRecordsNow} for a store that only reads with promises. */
+  async function readRecordsAsync(attempt: Attempt): Promise<boolean> {
+    const { self, peer } = attempt;
+    try {
+      attempt.target = await store.read(peer);
+      if (attempt.target === null) return false;
+    } catch (error) {
+      attempt.storeError = error;
+    }
+    try {
+      seeFrom(attempt, peer === self ? attempt.target : await store.read(self));
+    } catch (error) {
+      unseen(attempt, error);
+    }
+    return true;
+  }
+
+  const record = (attempt: Attempt, decision: WeakNotifyDecision, extra: DiagnosticFields | undefined): void => {
     const { outcome, facts } = decision;
-    const quiet = outcome.type === 'delivered' || outcome.type === 'skipped-missing';
-    const error = outcome.type === 'send-failed' ? outcome.error : undefined;
-    const reason = facts.liveness?.reason;
-    diagnostics.record(quiet ? 'debug' : 'warn', 'notify', `${attempt.autoRun ? 'notify' : 'weak notify'} ${outcome.type}`, {
-      ...fields,
-      self: attempt.self,
-      peer: isValidPodName(attempt.peer) ? attempt.peer : '(invalid name)',
-      outcome: outcome.type,
-      ...(error === undefined ? {} : { error }),
-      ...(reason === undefined ? {} : { reason }),
-    });
+    const type = outcome.type;
+    const peer = attempt.validPeer ? attempt.peer : '(invalid name)';
+    const fields: Record<string, string | undefined> =
+      extra === undefined ? { self: attempt.self, peer, outcome: type } : { ...extra, self: attempt.self, peer, outcome: type };
+    if (type === 'send-failed') fields.error = outcome.error;
+    if (facts.liveness?.reason !== undefined) fields.reason = facts.liveness.reason;
+    const quiet = type === 'delivered' || type === 'skipped-missing';
+    diagnostics.recordOwned(quiet ? 'debug' : 'warn', 'notify', MESSAGES[attempt.autoRun ? 'notify' : 'weak notify'][type], fields);
   };
 
-  return async (self, peer, message, options = {}) => {
-    const attempt: Attempt = { self, peer, message, autoRun: options.autoRun === true, target: null, storeError: undefined };
+  return async (self, peer, message, options) => {
+    const attempt: Attempt = { self, peer, message, autoRun: options?.autoRun === true, validPeer: false, target: null, visibility: 'none', storeError: undefined };
     let decision: WeakNotifyDecision;
     try {
-      decision = await walkWeakNotify(gatherers, attempt);
+      const walked = walkWeakNotify(gatherers, attempt);
+      decision = walked instanceof Promise ? await walked : walked;
     } catch (error) {
       // Only a broken liveness probe or store double can get here; still an outcome, never a throw.
       const line = errorLine(error);
       decision = { state: 'sendFailed', outcome: { type: 'send-failed', error: line }, facts: {}, checked: 0 };
     }
-    record(attempt, decision, options.fields);
+    record(attempt, decision, options?.fields);
     deps.report?.(self, peer, decision);
     return decision.outcome;
   };

@@ -63,6 +63,10 @@ export function createMemoryPodStore(): MemoryPodStore {
       validatePodName(name);
       return current(name);
     },
+    readNow(name) {
+      validatePodName(name);
+      return current(name);
+    },
     async write(record) {
       const name = validatePodName(record.name);
       entries.set(name, toFrozenRecord(name, record));
