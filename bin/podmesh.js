@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// The podmesh CLI. podmesh ships TypeScript sources; tsx's loader runs them.
-import { register } from 'tsx/esm/api';
+// The podmesh CLI: compiled JavaScript in dist/ (`npm run build`, run by `npm install` in a clone).
+import { main } from '../dist/cli/main.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
