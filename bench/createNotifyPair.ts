@@ -4,7 +4,7 @@
  * the peer's buffer between batches (it holds 128 notices; an overflow would
  * add a drop and a warn diagnostic to the timed path).
  */
-import { formatDelivery, type PodRuntime, type WeakNotifyDelivery } from '../src/index.js';
+import { formatOutcome, type PodRuntime, type WeakNotifyOutcome } from '../src/index.js';
 import { turns } from './stats.js';
 
 /**
@@ -70,7 +70,7 @@ export async function createNotifyPair(runtime: PodRuntime, self: string, peer: 
 
   const timeWeak = async (count: number, ensureFirst: boolean): Promise<number> => {
     checkBatch(count);
-    let failed: WeakNotifyDelivery | undefined;
+    let failed: WeakNotifyOutcome | undefined;
     let missing = false;
     const start = performance.now();
     for (let i = 0; i < count; i += 1) {
@@ -80,7 +80,7 @@ export async function createNotifyPair(runtime: PodRuntime, self: string, peer: 
     }
     const elapsed = performance.now() - start;
     if (missing) throw new Error(`ensureExistingPeer(${peer}) found no record`);
-    if (failed !== undefined) throw new Error(`weak notify to ${peer}: ${formatDelivery(failed)}`);
+    if (failed !== undefined) throw new Error(`weak notify to ${peer}: ${formatOutcome(failed)}`);
     return (elapsed * 1000) / count;
   };
 

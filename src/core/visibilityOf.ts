@@ -2,7 +2,7 @@ import type { PodMetadata, Visibility } from './types.js';
 
 /**
  * Where `name` stands in `self`'s view, computed from `self`'s own record only
- * (SPEC §4): self > spawned-child > peer. A missing record sees only itself.
+ * (docs/behaviour.md §4): self > spawned-child > peer. A missing record sees only itself.
  */
 export function visibilityOf(self: string, record: PodMetadata | null, name: string): Visibility | undefined {
   if (name === self) return 'self';

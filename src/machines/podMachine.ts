@@ -72,7 +72,7 @@ const EMPTY: readonly never[] = Object.freeze([]);
 export const DEFAULT_NOTIFY_BUFFER_SIZE = 128;
 export const DEFAULT_HISTORY_LIMIT = 1000;
 
-/** How a notice looks to the turn that drains it (SPEC §3). */
+/** How a notice looks to the turn that drains it (docs/behaviour.md §3). */
 export function renderNotice(message: string): string {
   return `[Notification]\n${message}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The ticket lifecycle (SPEC §6) as a pure statechart. It is the single source
+ * The ticket lifecycle (docs/behaviour.md §6) as a pure statechart. It is the single source
  * of truth for which moves are allowed: the board asks it (`ticketMoveEvent`)
  * instead of keeping its own table, and an inspector draws the same rules.
  */

@@ -26,7 +26,7 @@ export function acceptedCount(world: SimWorld): number {
   return world.workspaces.reduce((sum, ws) => sum + (world.companions.pod(ws.companion)?.actor.getSnapshot().context.accepted ?? 0), 0);
 }
 
-/** Why a received ticket notice breaks SPEC §6's format or bounds, if it does. */
+/** Why a received ticket notice breaks docs/behaviour.md §6's format or bounds, if it does. */
 export function noticeProblem(received: string): string | undefined {
   if (!received.startsWith(NOTIFICATION_PREFIX)) return 'not rendered as [Notification]';
   const notice = received.slice(NOTIFICATION_PREFIX.length);

@@ -6,6 +6,7 @@ import {
   weakNotifyOutcome,
   weakNotifyPath,
   WEAK_NOTIFY_OUTCOME_TYPES,
+  type WeakNotifyDecision,
   type WeakNotifyFactName,
   type WeakNotifyFacts,
   type WeakNotifyGatherers,
@@ -45,8 +46,9 @@ function recording(facts: WeakNotifyFacts, async: boolean) {
 
 rule('should deliver when every check passes, having asked each fact once', () => {
   const { asked, gatherers } = recording(DELIVERABLE, false);
-  const decision = walkWeakNotify(gatherers, null);
-  assert.not.instance(decision, Promise, 'synchronous gatherers give a synchronous decision');
+  const walked = walkWeakNotify(gatherers, null);
+  if (walked instanceof Promise) throw new Error('synchronous gatherers must give a synchronous decision');
+  const decision: WeakNotifyDecision = walked;
   assert.equal(decision, { state: 'delivered', outcome: { type: 'delivered' }, facts: DELIVERABLE, checked: 6 });
   assert.equal(gathered(decision.facts), ['target', 'visibility', 'store', 'liveness', 'sent']);
   assert.equal(asked, ['target', 'visibility', 'store', 'liveness', 'sent'], 'visibility is asked once for two checks');

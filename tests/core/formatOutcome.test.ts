@@ -5,7 +5,7 @@ import type { WeakNotifyOutcome, WeakNotifyOutcomeType } from '../../src/core/ty
 
 const format = suite('formatOutcome');
 
-/** One outcome of every shape SPEC §5 allows, with and without optional details. */
+/** One outcome of every shape docs/behaviour.md §5 allows, with and without optional details. */
 const OUTCOMES: readonly WeakNotifyOutcome[] = [
   { type: 'delivered' },
   { type: 'skipped-missing' },

@@ -34,7 +34,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 const value = (actor: Actor<typeof podMachine>) => actor.getSnapshot().value;
 const notify = (message: string, autoRun: boolean) => ({ type: 'pod.notify' as const, message, autoRun });
 
-const table = suite('podMachine notify table (SPEC §3)');
+const table = suite('podMachine notify table (docs/behaviour.md §3)');
 
 table('should queue a weak notify in live.idle and stay idle', async () => {
   const { actor, turns } = startPod();

@@ -1,7 +1,7 @@
 import * as assert from 'uvu/assert';
 import type { PodMetadata } from '../../src/core/types.js';
 
-/** Names every API must refuse with `InvalidPodNameError` (SPEC §1). */
+/** Names every API must refuse with `InvalidPodNameError` (docs/behaviour.md §1). */
 export const INVALID_NAMES = ['', '.', '..', 'a/b', '../x', 'a\\b', 'a\u0000b', 'a\nb', ' a', 'x'.repeat(129)];
 
 /** A minimal valid record. */

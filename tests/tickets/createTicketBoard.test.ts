@@ -137,6 +137,27 @@ board('should give unique ids sorted by creation within one fake millisecond', a
   for (const id of ids) assert.match(id, TICKET_ID_PATTERN);
 });
 
+board('should take the random part of ids from a secure source unless a random source is given', async () => {
+  const original = Math.random;
+  let calls = 0;
+  Math.random = () => {
+    calls += 1;
+    return original();
+  };
+  try {
+    const secure = createTicketBoard();
+    for (let i = 0; i < 20; i += 1) await secure.create({ title: `t${i}` });
+    assert.is(calls, 0, 'a board without `random` never uses Math.random');
+    let injected = 0;
+    const seeded = createTicketBoard({ random: () => (injected += 1) / 1000 });
+    await seeded.create({ title: 'seeded' });
+    assert.ok(injected > 0, 'an injected random source is used');
+    assert.is(calls, 0);
+  } finally {
+    Math.random = original;
+  }
+});
+
 board('should keep ids increasing past the counter and when the clock goes back', () => {
   let time = 5000;
   const ids = createTicketIdGenerator({ now: () => time, random: () => 0 });

@@ -58,7 +58,7 @@ function osReason(error: unknown): string {
 }
 
 /**
- * Reaches pod processes at `<runtimeDir>/<name>/sock` (SPEC: liveness from the
+ * Reaches pod processes at `<runtimeDir>/<name>/sock` (docs/protocol.md: liveness from the
  * OS). No socket file is `stopped`; a socket that refuses (a crashed pod) or
  * gives no snapshot within the probe timeout (a hung pod) is `unreachable`
  * with the reason. Connections are kept and reused, so a notify costs one

@@ -29,7 +29,7 @@ async function setup(options: PodRuntimeOptions & { store?: MemoryPodStore } = {
   return { store, runtime, view: runtime.discovery(SELF) };
 }
 
-const table = suite('weak notify outcome table (SPEC §5)');
+const table = suite('weak notify outcome table (docs/behaviour.md §5)');
 table.after.each(async () => {
   await runtime?.stop();
   runtime = undefined;
