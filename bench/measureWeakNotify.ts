@@ -17,7 +17,7 @@ export interface NotifyLoopOptions {
   readonly progress?: Progress;
 }
 
-export const WEAK_NOTIFY_GOAL = 2;
+export const WEAK_NOTIFY_GOAL = 1.5;
 
 export async function measureWeakNotify(options: NotifyLoopOptions): Promise<BenchResult> {
   const runtime = createPodRuntime(NOTIFY_RUNTIME_OPTIONS);

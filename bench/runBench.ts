@@ -1,9 +1,10 @@
 /**
- * The whole bench: eight measurements, each against a baseline measured in the
+ * The whole bench: nine measurements, each against a baseline measured in the
  * same run. The 100,000-pod parts run in child processes of their own unless
  * `isolate` is false (the smoke test runs everything in process).
  */
 import { idleHeapSide, measureIdleHeap } from './measureIdleHeap.js';
+import { measureCliStartup } from './measureCliStartup.js';
 import { measureCrossProcess } from './measureCrossProcess.js';
 import { measureDirectNotify } from './measureDirectNotify.js';
 import { measureFsEnsureAndNotify } from './measureFsEnsureAndNotify.js';
@@ -23,6 +24,7 @@ export const BENCH_NAMES = [
   'fs-ensure-and-notify-vs-atomic-write',
   'cross-process-notify-vs-socket-ping-pong',
   'cross-process-notify-fs-store-vs-socket-ping-pong',
+  'cli-help-vs-node-startup',
 ] as const;
 
 export type BenchName = (typeof BENCH_NAMES)[number];
@@ -47,6 +49,9 @@ export interface BenchSizes {
   readonly crossRounds: number;
   readonly crossWarmup: number;
   readonly crossBatch: number;
+  /** Timed and warm-up runs per side of the CLI start-up comparison (9). */
+  readonly cliRounds: number;
+  readonly cliWarmup: number;
 }
 
 export const FULL_SIZES: BenchSizes = {
@@ -63,6 +68,8 @@ export const FULL_SIZES: BenchSizes = {
   crossRounds: 60,
   crossWarmup: 6,
   crossBatch: 50,
+  cliRounds: 30,
+  cliWarmup: 3,
 };
 
 /** A couple of seconds: enough to run every code path, not to measure anything. */
@@ -81,6 +88,8 @@ export const SMOKE_SIZES: BenchSizes = {
   crossRounds: 2,
   crossWarmup: 1,
   crossBatch: 5,
+  cliRounds: 2,
+  cliWarmup: 1,
 };
 
 export interface BenchOptions {
@@ -128,6 +137,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult[
       measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, store: 'memory', progress }),
     'cross-process-notify-fs-store-vs-socket-ping-pong': () =>
       measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, store: 'fs', progress }),
+    'cli-help-vs-node-startup': () => measureCliStartup({ rounds: sizes.cliRounds, warmup: sizes.cliWarmup, progress }),
   };
 
   const results: BenchResult[] = [];

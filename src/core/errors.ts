@@ -21,6 +21,7 @@ export type PodmeshErrorCode =
   | 'lock-timeout'
   | 'lock-lost'
   | 'pod-already-running'
+  | 'pod-not-live'
   | 'request-rejected'
   // tickets (§6)
   | 'unknown-ticket'

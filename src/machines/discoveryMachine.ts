@@ -34,6 +34,8 @@ export interface WeakNotifyDecidedEvent {
   readonly type: 'weakNotify.decided';
   readonly self: string;
   readonly peer: string;
+  /** `true` for a notify that asked for a turn (the same rule decides it). */
+  readonly autoRun: boolean;
   /** The final state that names the outcome. */
   readonly state: WeakNotifyFinalState;
   readonly outcome: WeakNotifyOutcomeType;

@@ -1,4 +1,5 @@
 import type { ActorRefFrom, SnapshotFrom } from 'xstate';
+import { PodmeshError } from '../../core/errors.js';
 import type { PodActivity, PodLiveness, PodStatus } from '../../core/types.js';
 import type { PodHistoryItem, podMachine } from '../../machines/podMachine.js';
 
@@ -94,6 +95,6 @@ export function notifyPodActor(ref: PodActorRef, message: string, autoRun: boole
   const before = ref.getSnapshot().context.accepted;
   ref.send({ type: 'pod.notify', message, autoRun });
   if (ref.getSnapshot().context.accepted === before) {
-    throw new Error(`notice not accepted: pod is ${livenessOf(ref.getSnapshot()).status}`);
+    throw new PodmeshError('pod-not-live', `notice not accepted: pod is ${livenessOf(ref.getSnapshot()).status}`);
   }
 }

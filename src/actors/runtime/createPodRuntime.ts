@@ -207,11 +207,12 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     ...(options.inspect === undefined
       ? {}
       : {
-          report: (self, peer, decision) => {
+          report: (self, peer, autoRun, decision) => {
             const event: WeakNotifyDecidedEvent = {
               type: 'weakNotify.decided',
               self,
               peer,
+              autoRun,
               state: decision.state,
               outcome: decision.outcome.type,
               path: weakNotifyPath(decision),

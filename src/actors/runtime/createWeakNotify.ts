@@ -33,7 +33,7 @@ export interface WeakNotifyDeps {
   /** Largest accepted message, in UTF-8 bytes. */
   readonly maxMessageBytes: number;
   /** Shown every decision, with its path; absent when nobody inspects. */
-  readonly report?: (self: string, peer: string, decision: WeakNotifyDecision) => void;
+  readonly report?: (self: string, peer: string, autoRun: boolean, decision: WeakNotifyDecision) => void;
 }
 
 /** The visibility of the target in the sender's record. */
@@ -172,7 +172,7 @@ export function createWeakNotify(deps: WeakNotifyDeps): NotifyLivePeer {
       decision = { state: 'sendFailed', outcome: { type: 'send-failed', error: line }, facts: {}, checked: 0 };
     }
     record(attempt, decision, options?.fields);
-    deps.report?.(self, peer, decision);
+    deps.report?.(self, peer, attempt.autoRun, decision);
     return decision.outcome;
   };
 }

@@ -175,20 +175,23 @@ records('should record one diagnostic per weak notify: debug for delivered and s
   assert.not.ok(JSON.stringify(runtime.diagnostics.recent()).includes('secret body'), 'no message body in diagnostics');
 });
 
-records('should show every decision to the inspector as an event naming its final state', async () => {
+records('should show every decision to the inspector as an event naming its final state and path', async () => {
   const events: InspectionEvent[] = [];
   const { view } = await setup({ inspect: (event) => void events.push(event) });
   await view.sendWeakNotifyToLivePeer(PEER, 'x');
   await view.sendWeakNotifyToLivePeer('ghost', 'x');
+  await view.notifyLivePeer(PEER, 'y', { autoRun: true });
   const decided = events
     .filter((e): e is Extract<InspectionEvent, { type: '@xstate.event' }> => e.type === '@xstate.event' && e.event.type === 'weakNotify.decided')
-    .map((e) => [e.event.state, e.event.outcome, (e.actorRef as AnyActorRef).id]);
+    .map((e) => [e.event.state, e.event.outcome, e.event.autoRun, e.event.path, (e.actorRef as AnyActorRef).id]);
+  const delivered = ['resolvingTarget', 'resolvingVisibility', 'checkingStore', 'checkingRelation', 'checkingLiveness', 'sending', 'delivered'];
   assert.equal(decided, [
-    ['delivered', 'delivered', 'discovery'],
-    ['skippedMissing', 'skipped-missing', 'discovery'],
+    ['delivered', 'delivered', false, delivered, 'discovery'],
+    ['skippedMissing', 'skipped-missing', false, ['resolvingTarget', 'skippedMissing'], 'discovery'],
+    ['delivered', 'delivered', true, delivered, 'discovery'],
   ]);
   const podEvents = events.filter((e) => e.type === '@xstate.event' && e.event.type === 'pod.notify');
-  assert.is(podEvents.length, 1, 'the inspector sees the notify reach the pod');
+  assert.is(podEvents.length, 2, 'the inspector sees each notify reach the pod');
 });
 
 records.run();
