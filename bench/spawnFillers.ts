@@ -9,8 +9,10 @@ export function fillerSpawns(count: number): SpawnPodOptions[] {
 /** `runtime.spawnPods` with a progress line every 25 %. */
 export async function spawnWithProgress(runtime: PodRuntime, spawns: readonly SpawnPodOptions[], progress: Progress, label: string): Promise<void> {
   const step = Math.max(1, Math.ceil(spawns.length / 4));
-  await runtime.spawnPods(spawns, (done, total) => {
-    if (done % step === 0 || done === total) progress(`${label}: spawned ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} filler pods`);
+  await runtime.spawnPods(spawns, {
+    onProgress: (done, total) => {
+      if (done % step === 0 || done === total) progress(`${label}: spawned ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} filler pods`);
+    },
   });
 }
 

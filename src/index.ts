@@ -59,6 +59,7 @@ export {
   TimeoutError,
   type PodmeshErrorCode,
 } from './core/errors.js';
+export { FileLockError, type FileLockErrorCode } from './actors/stores/lockFile.js';
 
 // Names of 0.1 that were renamed or moved to a subpath (see CHANGELOG.md).
 export * from './deprecated.js';

@@ -12,6 +12,7 @@ const entries = suite('package entries');
 /** The values the root exports for an embedding program (types are not visible at run time). */
 const ROOT_VALUES = [
   'CorruptMetadataError',
+  'FileLockError',
   'InvalidPodNameError',
   'MissingPodError',
   'NotVisibleError',

@@ -103,7 +103,7 @@ export async function ticketCommand(args: string[], io: CliIo): Promise<number> 
     if (live?.status !== 'live') {
       throw new Error(`orchestrator ${names.orchestrator} is ${live?.status ?? 'stopped'}: start it with podmesh orchestrator start --workspace DIR`);
     }
-    const { result, hook } = (await cli.transport.request(names.orchestrator, 'tool', call, 15_000)) as ToolCall;
+    const { result, hook } = (await cli.transport.request(names.orchestrator, 'tool', call, { timeoutMs: 15_000 })) as ToolCall;
     io.out(values.json ? JSON.stringify({ result, hook }, null, 2) + '\n' : render(sub, result, hook));
     return result.isError ? 1 : 0;
   } finally {

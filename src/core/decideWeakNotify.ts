@@ -77,6 +77,11 @@ export const WEAK_NOTIFY_CHECKS = [
   { state: 'sending', fact: 'sent', guard: 'wasAccepted', otherwise: 'sendFailed', passes: (f) => f.sent === null },
 ] as const satisfies readonly WeakNotifyCheck[];
 
+/** Every fact the rule reads, in the order its checks first ask for them. */
+export const WEAK_NOTIFY_FACT_NAMES: readonly WeakNotifyFactName[] = [...new Set(WEAK_NOTIFY_CHECKS.map((check) => check.fact))];
+
+const NO_FACTS: PartialWeakNotifyFacts = Object.freeze(Object.fromEntries(WEAK_NOTIFY_FACT_NAMES.map((name) => [name, undefined])));
+
 /** A state that performs a check. */
 export type WeakNotifyCheckState = (typeof WEAK_NOTIFY_CHECKS)[number]['state'];
 
@@ -95,7 +100,10 @@ export interface WeakNotifyDecision {
   readonly checked: number;
 }
 
-/** How a caller gathers each fact for a decision about `context`; asked at most once per fact. */
+/**
+ * How a caller gathers each fact for a decision about `context`; asked at most once per fact. A gatherer
+ * answers the value, or a native promise of it, and never rejects on purpose (a rejection rejects the walk).
+ */
 export type WeakNotifyGatherers<C> = {
   readonly [K in WeakNotifyFactName]: (context: C, facts: PartialWeakNotifyFacts) => WeakNotifyFacts[K] | Promise<WeakNotifyFacts[K]>;
 };
@@ -133,7 +141,8 @@ function decided(state: WeakNotifyFinalState, facts: PartialWeakNotifyFacts, che
   return { state, outcome: weakNotifyOutcome(state, facts), facts, checked };
 }
 
-// Gatherers return native promises (async functions, `Promise.resolve`); `instanceof` is the cheap test.
+// `instanceof` is the cheap test, so a gatherer must return a native promise (an async function's,
+// `Promise.resolve(...)`); any other value, a foreign thenable included, is taken as the fact itself.
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return value instanceof Promise;
 }
@@ -180,7 +189,7 @@ async function walkAsync<C>(
  */
 export function walkWeakNotify<C>(gatherers: WeakNotifyGatherers<C>, context: C): WeakNotifyDecision | Promise<WeakNotifyDecision> {
   // Every key from the start: one object shape for every notify keeps the checks' reads fast.
-  const facts: PartialWeakNotifyFacts = { target: undefined, visibility: undefined, store: undefined, liveness: undefined, sent: undefined };
+  const facts: PartialWeakNotifyFacts = { ...NO_FACTS };
   let step = advance(facts, 0);
   while (typeof step === 'number') {
     const value = gatherers[WEAK_NOTIFY_CHECKS[step]!.fact](context, facts);
@@ -191,13 +200,10 @@ export function walkWeakNotify<C>(gatherers: WeakNotifyGatherers<C>, context: C)
   return step;
 }
 
-const given: WeakNotifyGatherers<WeakNotifyFacts> = {
-  target: (f) => f.target,
-  visibility: (f) => f.visibility,
-  store: (f) => f.store,
-  liveness: (f) => f.liveness,
-  sent: (f) => f.sent,
-};
+// Gatherers that read a complete set of facts, for decisions made on paper.
+const given = Object.fromEntries(
+  WEAK_NOTIFY_FACT_NAMES.map((name) => [name, (facts: WeakNotifyFacts) => facts[name]]),
+) as unknown as WeakNotifyGatherers<WeakNotifyFacts>;
 
 /** The decision for a complete set of facts (a check that is never reached ignores its fact). */
 export function decideWeakNotify(facts: WeakNotifyFacts): WeakNotifyDecision {

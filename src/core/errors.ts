@@ -17,12 +17,14 @@ export type PodmeshErrorCode =
   | 'not-visible'
   // runtime, stores and transports
   | 'runtime-stopped'
+  | 'actor-failed'
   | 'timeout'
   | 'lock-timeout'
   | 'lock-lost'
   | 'pod-already-running'
   | 'pod-not-live'
   | 'request-rejected'
+  | 'invalid-argument'
   // tickets (§6)
   | 'unknown-ticket'
   | 'invalid-transition'

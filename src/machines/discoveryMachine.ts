@@ -1,5 +1,5 @@
 import { assertEvent, enqueueActions, fromPromise, setup, type AnyActorRef } from 'xstate';
-import type { WeakNotifyFinalState } from '../core/decideWeakNotify.js';
+import type { PartialWeakNotifyFacts, WeakNotifyFinalState } from '../core/decideWeakNotify.js';
 import type { PeerEnsureResult, WeakNotifyOutcomeType } from '../core/types.js';
 
 /** The system id of a runtime's discovery actor (`system.get(DISCOVERY_SYSTEM_ID)`). */
@@ -41,6 +41,8 @@ export interface WeakNotifyDecidedEvent {
   readonly outcome: WeakNotifyOutcomeType;
   /** States from the first check to the final one. */
   readonly path: readonly string[];
+  /** The facts the decision saw (a fact it did not need is absent): why it ended where it did. */
+  readonly facts: PartialWeakNotifyFacts;
 }
 
 /** Events of the discovery actor. */

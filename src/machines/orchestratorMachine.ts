@@ -30,11 +30,13 @@ export interface EnsureReport {
   readonly event?: TicketLifecycleEvent;
 }
 
+/** Who the orchestrator is and which companion it notifies. */
 export interface OrchestratorInput {
   readonly self: string;
   readonly companion: string;
 }
 
+/** JSON-safe context: the events waiting, the one being handled, and what the ensures came to. */
 export interface OrchestratorContext extends OrchestratorInput {
   readonly pending: readonly TicketLifecycleEvent[];
   readonly current?: TicketLifecycleEvent;
@@ -44,6 +46,7 @@ export interface OrchestratorContext extends OrchestratorInput {
   readonly ensure?: PeerEnsureOutcome;
 }
 
+/** A lifecycle event to handle, and the discovery actor's answers to its `peer.ensure` requests. */
 export type OrchestratorEvent = { type: 'ticket.lifecycle'; event: TicketLifecycleEvent } | PeerEnsuredEvent;
 
 /** What the hook did for one lifecycle event: the event, its notice, the ensure and the weak notify's outcome. */

@@ -69,7 +69,9 @@ export interface OverflowReport {
 // One shared empty list for every idle pod: 100,000 pods must not hold 500,000 empty arrays.
 const EMPTY: readonly never[] = Object.freeze([]);
 
+/** Notices a pod's buffer holds before the oldest is dropped. */
 export const DEFAULT_NOTIFY_BUFFER_SIZE = 128;
+/** Turns a pod's history keeps. */
 export const DEFAULT_HISTORY_LIMIT = 1000;
 
 /** How a notice looks to the turn that drains it (docs/behaviour.md §3). */

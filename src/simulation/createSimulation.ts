@@ -12,13 +12,14 @@ import { createRandom } from './createRandom.js';
 import { createRuntimeTransport } from '../testing/createRuntimeTransport.js';
 import { createTicketBoard } from '../tickets/createTicketBoard.js';
 import { startOrchestrator } from '../tickets/startOrchestrator.js';
-import { FAULT_KINDS, parseScenario, type FaultKind, type Scenario, type WorkloadKind } from './parseScenario.js';
+import { FAULT_KINDS, parseScenario, ScenarioError, type FaultKind, type Scenario, type WorkloadKind } from './parseScenario.js';
 import { INVARIANTS } from './simulationInvariants.js';
 import { applyFault, WORKLOAD } from './simulationSteps.js';
 import type { SimulationInjection, SimWorkspace, SimWorld, StepObservation } from './simulationWorld.js';
 
 export type { SimulationInjection } from './simulationWorld.js';
 
+/** Options of {@link createSimulation}. */
 export interface SimulationOptions {
   /** The scenario: a parsed {@link Scenario} or its JSON value (validated here). */
   readonly scenario: Scenario | unknown;
@@ -43,6 +44,7 @@ export interface InvariantReport {
   readonly failures: { readonly step: number; readonly message: string }[];
 }
 
+/** What a run came to: the outcome histogram, the invariants, and the deterministic trace. */
 export interface SimulationResult {
   readonly scenario: string;
   readonly seed: number;
@@ -87,7 +89,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     pods: options.pods ?? base.pods,
   };
   if (!Number.isInteger(scenario.pods) || scenario.pods < 2 * scenario.workspaces) {
-    throw new RangeError(`pods must be an integer of at least ${2 * scenario.workspaces} (two per workspace)`);
+    throw new ScenarioError('pods', `must be an integer of at least ${2 * scenario.workspaces} (two per workspace)`);
   }
   return { run: () => runSimulation(scenario, options) };
 }
@@ -149,8 +151,10 @@ async function buildWorld(scenario: Scenario, options: SimulationOptions, trace:
 
   const workers = scenario.pods - 2 * scenario.workspaces;
   const spawns = Array.from({ length: workers }, (_, i) => ({ name: `w-${i}`, role: 'worker' }));
-  await main.spawnPods(spawns, (done, total) => {
-    if (done % 1000 === 0 || done === total) options.onProgress?.('spawn', done, total);
+  await main.spawnPods(spawns, {
+    onProgress: (done, total) => {
+      if (done % 1000 === 0 || done === total) options.onProgress?.('spawn', done, total);
+    },
   });
   for (const spawn of spawns) world.pods.push(spawn.name);
   // Neighbouring workers start as peers, so direct notifies have somewhere to go.

@@ -15,7 +15,7 @@ export function createRuntimeTransport(target: () => PodRuntime): PodTransport {
     notify(name, message, { autoRun }) {
       const pod = target().pod(name);
       if (pod === undefined) throw new Error('no such pod on the target runtime');
-      pod.receive(message, { autoRun });
+      return pod.receive(message, { autoRun });
     },
   };
 }

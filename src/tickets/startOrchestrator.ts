@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { fromPromise, type Actor } from 'xstate';
-import { RuntimeStoppedError } from '../core/errors.js';
+import { PodmeshError, RuntimeStoppedError } from '../core/errors.js';
+import { errorLine } from '../core/text.js';
 import type { WeakNotifyOutcome } from '../core/types.js';
 import type { DiagnosticFields } from '../actors/runtime/createDiagnostics.js';
 import type { PodHandle } from '../actors/runtime/createPodHandle.js';
@@ -30,6 +31,7 @@ import { workspacePodNames } from './workspacePodNames.js';
 
 export type { HookResult, PeerEnsureOutcome } from '../machines/orchestratorMachine.js';
 
+/** Options of {@link startOrchestrator}. */
 export interface StartOrchestratorOptions {
   /** The workspace root; its basename names the orchestrator and the companion. */
   readonly workspaceRoot: string;
@@ -136,24 +138,26 @@ async function start(runtime: PodRuntime, { workspaceRoot, tickets }: StartOrche
   // Events are handled one at a time in arrival order, so each `ticket.handled`
   // answers the oldest waiting call; a call waits for exactly that event.
   const waiting: { readonly event: TicketLifecycleEvent; resolve(result: HookResult): void; reject(error: Error): void }[] = [];
-  let ended = false;
+  let ended: Error | undefined;
   actor.on('ticket.handled', ({ event, ensure, delivery }: Extract<OrchestratorEmitted, { type: 'ticket.handled' }>) => {
     if (waiting[0]?.event === event) waiting.shift()!.resolve({ ...event, ensure, delivery });
   });
   const installed = new Promise<PeerEnsureOutcome>((resolve, reject) => {
     actor.on('orchestrator.installed', ({ ensure }: Extract<OrchestratorEmitted, { type: 'orchestrator.installed' }>) => resolve(ensure));
-    // Stopped with the runtime: nothing waits for an actor that is gone.
+    // Stopped with the runtime, or failed: nothing waits for an actor that is gone.
+    const end = (error: Error): void => {
+      ended = error;
+      reject(error);
+      for (const waiter of waiting.splice(0)) waiter.reject(error);
+    };
     actor.subscribe({
-      complete: () => {
-        ended = true;
-        reject(new RuntimeStoppedError());
-        for (const waiter of waiting.splice(0)) waiter.reject(new RuntimeStoppedError());
-      },
+      complete: () => end(new RuntimeStoppedError()),
+      error: (cause: unknown) => end(new PodmeshError('actor-failed', `the orchestrator actor failed (${errorLine(cause)})`, { cause })),
     });
   });
 
   const hook = (event: TicketLifecycleEvent): Promise<HookResult> => {
-    if (ended) return Promise.reject(new RuntimeStoppedError());
+    if (ended !== undefined) return Promise.reject(ended);
     return new Promise<HookResult>((resolve, reject) => {
       waiting.push({ event, resolve, reject });
       actor.send({ type: 'ticket.lifecycle', event });

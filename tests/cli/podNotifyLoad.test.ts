@@ -36,7 +36,7 @@ load('should keep all 10,000 notices, each delivered, in a buffer of 10,000', as
   for (const result of results) assert.equal(result, { outcomes: { delivered: PER_SENDER } });
 
   const { transport } = s.openRuntime();
-  const state = (await transport.request('yoi', 'state', undefined, 30_000)) as PodState;
+  const state = (await transport.request('yoi', 'state', undefined, { timeoutMs: 30_000 })) as PodState;
   assert.is(state.accepted, TOTAL);
   assert.is(state.dropped, 0);
   assert.is(state.pendingNotices.length, TOTAL);
@@ -57,7 +57,7 @@ load('should accept 10,000 notices into the default buffer of 128: keep the newe
   for (const result of results) assert.equal(result, { outcomes: { delivered: PER_SENDER } });
 
   const { transport } = s.openRuntime();
-  const state = (await transport.request('yoi', 'state', undefined, 30_000)) as PodState;
+  const state = (await transport.request('yoi', 'state', undefined, { timeoutMs: 30_000 })) as PodState;
   assert.is(state.accepted, TOTAL);
   assert.is(state.pendingNotices.length, 128);
   assert.is(state.dropped, TOTAL - 128);

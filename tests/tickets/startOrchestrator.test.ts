@@ -294,5 +294,27 @@ boundaries('should reject a hook still running when the runtime stops, instead o
   }
 });
 
+boundaries('should reject waiting and later calls when the orchestrator actor fails, and keep the runtime running', async () => {
+  const { orchestrator, runtime } = await start();
+  const id = await ticketIn(orchestrator);
+  // Hold the next ensure so a call is waiting, then make the actor fail with an answer it cannot read.
+  const read = runtime.store.read;
+  runtime.store.read = () => new Promise(() => undefined);
+  const waiting = orchestrator.callTool('comment', { ticket: id, event: 'comment', body: 'x' });
+  await new Promise((resolve) => setImmediate(resolve));
+  orchestrator.actor.send({ type: 'peer.ensured', result: undefined as never });
+  runtime.store.read = read;
+  for (const call of [waiting, orchestrator.callTool('comment', { ticket: id, event: 'comment', body: 'y' })]) {
+    try {
+      await call;
+      assert.unreachable('a call on a failed orchestrator must reject');
+    } catch (error) {
+      assert.is((error as { code?: string }).code, 'actor-failed');
+    }
+  }
+  assert.is(runtime.actor.getSnapshot().status, 'active');
+  assert.ok(runtime.diagnostics.recent().some((r) => r.scope === 'runtime' && r.fields.actor === 'orchestrator:yoi-orchestrator'));
+});
+
 boundaries.run();
 

@@ -7,6 +7,7 @@ import { isValidPodName } from '../../core/validatePodName.js';
 import { podSocketPath } from './podPaths.js';
 import { createLineReader, encodeLine, MAX_RESPONSE_LINE_BYTES, type PodMethod, type PodSnapshotMessage } from './podProtocol.js';
 
+/** Options of {@link createSocketTransport}. */
 export interface SocketTransportOptions {
   readonly runtimeDir: string;
   /** How long a probe waits for a pod's snapshot or ping answer (default 500 ms). */
@@ -20,7 +21,7 @@ export interface SocketTransportOptions {
 /** A transport to pod processes on Unix sockets, with requests beyond notify for the CLI. */
 export interface SocketTransport extends PodTransport {
   /** Sends any protocol request and resolves to its result; rejects with the pod's error. */
-  request(name: string, method: PodMethod, params?: Record<string, unknown>, timeoutMs?: number): Promise<unknown>;
+  request(name: string, method: PodMethod, params?: Record<string, unknown>, options?: { readonly timeoutMs?: number }): Promise<unknown>;
   /** Closes every connection. */
   close(): void;
 }
@@ -156,7 +157,12 @@ export function createSocketTransport(options: SocketTransportOptions): SocketTr
       connection.socket.write(encodeLine(params === undefined ? { id, method } : { id, method, params }));
     });
 
-  const request = async (name: string, method: PodMethod, params?: Record<string, unknown>, timeoutMs = requestTimeoutMs): Promise<unknown> => {
+  const request = async (
+    name: string,
+    method: PodMethod,
+    params?: Record<string, unknown>,
+    { timeoutMs = requestTimeoutMs }: { readonly timeoutMs?: number } = {},
+  ): Promise<unknown> => {
     const connection = await connect(name);
     return send(connection, method, params, timeoutMs);
   };

@@ -1,6 +1,7 @@
 import { mkdir, chmod } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PodmeshError } from '../../core/errors.js';
 import { validatePodName } from '../../core/validatePodName.js';
 
 /** Where podmesh keeps durable state and runtime sockets. */
@@ -48,7 +49,7 @@ export function podRuntimeDir(runtimeDir: string, name: string): string {
 export function podSocketPath(runtimeDir: string, name: string): string {
   const path = join(podRuntimeDir(runtimeDir, name), 'sock');
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
-    throw new RangeError(`socket path ${path} is longer than ${MAX_SOCKET_PATH_BYTES} bytes: use a shorter runtime dir (--runtime-dir) or pod name`);
+    throw new PodmeshError('invalid-argument', `socket path ${path} is longer than ${MAX_SOCKET_PATH_BYTES} bytes: use a shorter runtime dir (--runtime-dir) or pod name`);
   }
   return path;
 }

@@ -10,6 +10,7 @@ import type { PodActivity, PodStatus } from '../../core/types.js';
 
 /** Requests a pod accepts; `tool` only on an orchestrator pod. */
 export const POD_METHODS = ['ping', 'notify', 'run', 'pause', 'resume', 'stop', 'state', 'tool'] as const;
+/** A method a pod answers. */
 export type PodMethod = (typeof POD_METHODS)[number];
 
 /** Longest request line a pod accepts. */
@@ -17,6 +18,7 @@ export const MAX_REQUEST_LINE_BYTES = 1024 * 1024;
 /** Longest response line a client accepts (a `state` can be large). */
 export const MAX_RESPONSE_LINE_BYTES = 64 * 1024 * 1024;
 
+/** What a pod sends on connect and on every change of status or activity. */
 export interface PodSnapshotMessage {
   readonly type: 'snapshot';
   readonly name: string;
@@ -24,12 +26,14 @@ export interface PodSnapshotMessage {
   readonly activity?: PodActivity;
 }
 
+/** One request line of a client. */
 export interface PodRequest {
   readonly id: number | string;
   readonly method: PodMethod;
   readonly params?: Record<string, unknown>;
 }
 
+/** The codes of an error response. */
 export type ProtocolErrorCode =
   | 'bad-json'
   | 'bad-request'
@@ -40,6 +44,7 @@ export type ProtocolErrorCode =
   | 'not-an-orchestrator'
   | 'internal-error';
 
+/** One response line of a pod: a result, or an error with its code. */
 export type PodResponse =
   | { readonly id: number | string | null; readonly ok: true; readonly result: unknown }
   | { readonly id: number | string | null; readonly ok: false; readonly error: { readonly code: ProtocolErrorCode | string; readonly message: string } };

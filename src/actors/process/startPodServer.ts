@@ -1,6 +1,6 @@
 import { rename, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
-import { errorCode } from '../../core/errors.js';
+import { errorCode, PodmeshError } from '../../core/errors.js';
 import { errorLine } from '../../core/text.js';
 import type { PodHandle } from '../runtime/createPodHandle.js';
 import type { PodRuntime } from '../runtime/createPodRuntime.js';
@@ -24,6 +24,7 @@ import {
  */
 export type PodToolHandler = (tool: unknown, args: unknown) => Promise<unknown>;
 
+/** Options of {@link startPodServer}. */
 export interface PodServerOptions {
   readonly runtime: PodRuntime;
   /** A pod this runtime runs. */
@@ -64,7 +65,7 @@ function snapshotOf(pod: PodHandle): PodSnapshotMessage {
 export async function startPodServer(options: PodServerOptions): Promise<PodServer> {
   const { runtime, name } = options;
   const pod = runtime.pod(name);
-  if (pod === undefined) throw new Error(`pod ${JSON.stringify(name)} is not running in this runtime`);
+  if (pod === undefined) throw new PodmeshError('invalid-argument', `pod ${JSON.stringify(name)} is not running in this runtime`);
   const socketPath = podSocketPath(options.runtimeDir, name);
   await ensurePrivateDir(options.runtimeDir);
   await ensurePrivateDir(podRuntimeDir(options.runtimeDir, name));
@@ -82,7 +83,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
         if (params.autoRun !== undefined && typeof params.autoRun !== 'boolean') return fail('invalid-params', 'params.autoRun must be a boolean');
         const autoRun = params.autoRun === true;
         try {
-          pod.receive(params.message, { autoRun });
+          await pod.receive(params.message, { autoRun });
         } catch (error) {
           return fail('not-live', errorLine(error));
         }

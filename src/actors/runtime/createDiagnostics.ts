@@ -34,8 +34,10 @@ export interface Diagnostics {
   /** Records one diagnostic; `message` and field values are made one line and bounded. */
   record(level: DiagnosticLevel, scope: string, message: string, fields?: DiagnosticFields): void;
   /**
-   * `record` for a hot path that hands over a fresh `fields` object: it is
-   * kept as it is and bounded in place when first read, not copied now.
+   * `record` for the runtime's hot paths, which hand over a fresh `fields`
+   * object of short strings (names, outcome types, error lines already
+   * bounded): it is kept as it is and bounded in place when first read or
+   * logged, not copied and bounded now.
    */
   recordOwned(level: DiagnosticLevel, scope: string, message: string, fields: Record<string, string | undefined>): void;
   /** The retained records, oldest first (at most the configured limit). */
@@ -48,6 +50,7 @@ export interface Diagnostics {
   clear(): void;
 }
 
+/** Records a runtime keeps in its ring. */
 export const DEFAULT_DIAGNOSTICS_LIMIT = 1000;
 const FIELD_LIMIT = 200;
 // Most values are pod names, outcome types and ticket ids: printable ASCII
@@ -58,14 +61,29 @@ function cleanLine(value: string): string {
   return value.length <= FIELD_LIMIT && PLAIN.test(value) ? value : boundLine(value, FIELD_LIMIT);
 }
 
-/** Makes every value of a record's own `fields` one line and bounded, dropping `undefined` ones. */
+/** Makes every value of `fields` one line and bounded, drops `undefined` ones, and freezes the object. */
 function boundInPlace(fields: Record<string, string | undefined>): DiagnosticFields {
-  for (const key in fields) {
+  for (const key of Object.keys(fields)) {
     const value = fields[key];
     if (value === undefined) delete fields[key];
     else fields[key] = cleanLine(String(value));
   }
-  return fields;
+  return Object.freeze(fields);
+}
+
+/** A caller's fields as a fresh, bounded copy (a value that cannot be made a string is dropped). */
+function boundCopy(fields: DiagnosticFields | undefined): Record<string, string | undefined> {
+  const copy: Record<string, string | undefined> = {};
+  if (fields === undefined) return copy;
+  for (const key of Object.keys(fields)) {
+    try {
+      const value = fields[key];
+      if (value !== undefined) copy[key] = cleanLine(String(value));
+    } catch {
+      // A value whose toString throws: it has nothing to say.
+    }
+  }
+  return copy;
 }
 
 /** A retained record; `raw` until its message and fields were bounded (on first read). */
@@ -129,8 +147,8 @@ export function createDiagnostics(options: { limit?: number; now?: () => number 
   };
 
   return {
-    // A caller's object may change after the call: the record keeps a copy.
-    record: (level, scope, message, fields) => keep(level, scope, message, { ...fields }),
+    // A caller's object may change or hold anything: the record keeps a bounded copy, made now.
+    record: (level, scope, message, fields) => keep(level, scope, cleanLine(String(message)), boundCopy(fields)),
     recordOwned: keep,
     recent() {
       return [...ring.slice(start), ...ring.slice(0, start)].map(bounded);

@@ -19,10 +19,11 @@ export interface PodHandle {
   /**
    * Puts a notice that arrived for this pod into its buffer, as a transport's
    * receiving end does, and returns once the pod accepted it (the
-   * acknowledgement). Throws when it did not: the pod is not live. Senders
+   * acknowledgement). Throws when it did not: the pod is not live. Called
+   * while the pod's actor is busy, it answers with a promise instead. Senders
    * use `discovery(self).sendWeakNotifyToLivePeer`, which checks first.
    */
-  receive(message: string, options: { readonly autoRun: boolean }): void;
+  receive(message: string, options: { readonly autoRun: boolean }): void | Promise<void>;
   /** Rendered notices waiting in the buffer, oldest first. */
   pendingNotices(): readonly string[];
   /** The last completed or failed turns (bounded). */
@@ -87,14 +88,22 @@ export function createPodHandle(name: string, actor: PodActorRef): PodHandle {
   };
 }
 
+const notLive = (ref: PodActorRef): PodmeshError =>
+  new PodmeshError('pod-not-live', `notice not accepted: pod is ${livenessOf(ref.getSnapshot()).status}`);
+
 /**
  * Queues a notice in a pod actor and returns once the actor accepted it: in
  * process, that is the acknowledgement. Throws when it did not (not live).
+ * Called while the actor is busy (from one of its own subscribers, say), the
+ * event waits in xstate's mailbox until the actor is done, so the answer is a
+ * promise settled on the next microtask, once the mailbox has been worked off.
  */
-export function notifyPodActor(ref: PodActorRef, message: string, autoRun: boolean): void {
+export function notifyPodActor(ref: PodActorRef, message: string, autoRun: boolean): void | Promise<void> {
   const before = ref.getSnapshot().context.accepted;
   ref.send({ type: 'pod.notify', message, autoRun });
-  if (ref.getSnapshot().context.accepted === before) {
-    throw new PodmeshError('pod-not-live', `notice not accepted: pod is ${livenessOf(ref.getSnapshot()).status}`);
-  }
+  if (ref.getSnapshot().context.accepted !== before) return;
+  if (ref.getSnapshot().value === 'stopped' || ref.getSnapshot().value === 'unreachable') throw notLive(ref);
+  return new Promise((resolve, reject) =>
+    queueMicrotask(() => (ref.getSnapshot().context.accepted !== before ? resolve() : reject(notLive(ref)))),
+  );
 }

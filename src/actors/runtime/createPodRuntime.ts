@@ -11,8 +11,8 @@ import {
   type Observer,
   type Snapshot,
 } from 'xstate';
-import { weakNotifyPath } from '../../core/decideWeakNotify.js';
 import { RuntimeStoppedError } from '../../core/errors.js';
+import { errorLine } from '../../core/text.js';
 import type { PeerRelation, PodLiveness, PodMetadataStore, PodTransport } from '../../core/types.js';
 import { validatePodName } from '../../core/validatePodName.js';
 import {
@@ -24,7 +24,7 @@ import {
   type WeakNotifyDecidedEvent,
 } from '../../machines/discoveryMachine.js';
 import type { PodContext, PodEvent, PodInput } from '../../machines/podMachine.js';
-import { runtimeMachine } from '../../machines/runtimeMachine.js';
+import { runtimeMachine, type ActorFailure } from '../../machines/runtimeMachine.js';
 import { createMemoryPodStore } from '../stores/createMemoryPodStore.js';
 import { createDiagnostics, type Diagnostics } from './createDiagnostics.js';
 import { createDiscovery, type PodDiscovery } from './createDiscovery.js';
@@ -53,6 +53,7 @@ export type TurnHandler = (args: TurnArgs) => Promise<void> | void;
 /** A clock as xstate takes it, plus the current time for diagnostics. */
 export type RuntimeClock = TimerClock & { now(): number };
 
+/** Options of {@link createPodRuntime}; every one has a default. */
 export interface PodRuntimeOptions {
   /** Metadata store; default an in-memory one. */
   readonly store?: PodMetadataStore;
@@ -98,7 +99,7 @@ export interface PodRuntime {
    * Spawns many pods in order (all names are validated first); the way to
    * start thousands. `onProgress` is called after each pod.
    */
-  spawnPods(spawns: readonly SpawnPodOptions[], onProgress?: (done: number, total: number) => void): Promise<void>;
+  spawnPods(spawns: readonly SpawnPodOptions[], options?: { readonly onProgress?: (done: number, total: number) => void }): Promise<void>;
   /** The handle of a pod this runtime runs, else `undefined`. */
   pod(name: string): PodHandle | undefined;
   /** The discovery view of `self`. */
@@ -109,11 +110,20 @@ export interface PodRuntime {
    * How clients of the runtime (an orchestrator, say) join it.
    */
   startActor<TLogic extends AnyActorLogic>(logic: TLogic, options?: StartActorOptions<TLogic>): Actor<TLogic>;
-  /** Stops every actor. */
+  /** Stops an actor started with {@link PodRuntime.startActor} (xstate refuses `stop()` on a member of a system). */
+  stopActor(actor: AnyActorRef): void;
+  /**
+   * Stops every pod and every actor of the system. Calls made afterwards throw
+   * `RuntimeStoppedError` (a notify answers `skipped-not-live`, as every pod is
+   * stopped), and ensures still running reject with it.
+   */
   stop(): Promise<void>;
 }
 
 const defaultTurn: TurnHandler = () => undefined;
+
+// What every pod is once its runtime stopped: a notify then skips it instead of sending to a stopped actor.
+const RUNTIME_STOPPED: PodLiveness = Object.freeze({ status: 'stopped', reason: 'the podmesh runtime is stopped' });
 // xstate refuses `stop()` on an actor with a parent; its own stop event is what stopChild uses.
 const STOP = { type: 'xstate.stop' } as const;
 
@@ -135,6 +145,13 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
   // Ensures that actors ask for with `peer.ensure` answer as data (see discoveryMachine).
   const root = createActor(
     runtimeMachine.provide({
+      actions: {
+        reportActorFailure: (_, { actorId, error }: ActorFailure) =>
+          diagnostics.record('warn', 'runtime', 'an actor of the runtime failed; the runtime goes on', {
+            actor: actorId,
+            error: errorLine(error),
+          }),
+      },
       actors: {
         discovery: discoveryMachine.provide({
           actors: {
@@ -163,9 +180,10 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     return ref === undefined ? undefined : createPodHandle(name, ref);
   };
 
-  const startActor = <TLogic extends AnyActorLogic>(logic: TLogic, start: StartActorOptions<TLogic> = {}): Actor<TLogic> => {
+  /** Starts `logic` as a member of the system under `parent`; it is stopped with the runtime. */
+  const join = <TLogic extends AnyActorLogic>(logic: TLogic, parent: AnyActorRef, start: StartActorOptions<TLogic> = {}): Actor<TLogic> => {
     assertRunning();
-    const actor = createActor(logic, { ...start, parent: root } as Parameters<typeof createActor<TLogic>>[1]);
+    const actor = createActor(logic, { ...start, parent } as Parameters<typeof createActor<TLogic>>[1]);
     started.add(actor);
     actor.subscribe({ complete: () => started.delete(actor), error: () => started.delete(actor) });
     actor.start();
@@ -177,14 +195,16 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
   const publicEnsure = fromPromise<PeerRelation | null, PeerEnsureInput>(({ input }) =>
     ensureExistingPeer(store, input.self, input.peer, input.mode),
   );
-  const ensure = (self: string, peer: string, mode: PeerEnsureInput['mode']): Promise<PeerRelation | null> => {
-    if (stopped) return Promise.reject(new RuntimeStoppedError());
-    const actor = createActor(publicEnsure, { parent: discoveryActor, input: { self, peer, mode } });
-    actor.start();
-    return toPromise(actor);
+  const ensure = async (self: string, peer: string, mode: PeerEnsureInput['mode']): Promise<PeerRelation | null> => {
+    const actor = join(publicEnsure, discoveryActor, { input: { self, peer, mode } });
+    const relation = await toPromise(actor);
+    // Stopped with the runtime before it finished: the caller must not take that for an answer.
+    if (actor.getSnapshot().status !== 'done') throw new RuntimeStoppedError();
+    return relation;
   };
 
   const liveness = (name: string): PodLiveness | Promise<PodLiveness> => {
+    if (stopped) return RUNTIME_STOPPED;
     const ref = pods.get(name);
     if (ref !== undefined) return livenessOf(ref.getSnapshot());
     if (transport === undefined) return { status: 'stopped' };
@@ -207,18 +227,8 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     ...(options.inspect === undefined
       ? {}
       : {
-          report: (self, peer, autoRun, decision) => {
-            const event: WeakNotifyDecidedEvent = {
-              type: 'weakNotify.decided',
-              self,
-              peer,
-              autoRun,
-              state: decision.state,
-              outcome: decision.outcome.type,
-              path: weakNotifyPath(decision),
-            };
-            discoveryActor.send(event);
-          },
+          // Every decision, to the discovery actor: the event is what an inspector shows.
+          report: (event: WeakNotifyDecidedEvent) => discoveryActor.send(event),
         }),
   });
 
@@ -257,7 +267,8 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
 
   return {
     store,
-    diagnostics,
+    // Only the public part: the hot-path `recordOwned` and `clear` stay inside.
+    diagnostics: { record: diagnostics.record, recent: diagnostics.recent, count: diagnostics.count, levels: diagnostics.levels },
     actor: root,
     async spawnPod(spawn) {
       assertRunning();
@@ -266,7 +277,7 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
       assertRunning();
       return createPodHandle(spawn.name, runPod(spawn.name));
     },
-    async spawnPods(spawns, onProgress) {
+    async spawnPods(spawns, { onProgress } = {}) {
       assertRunning();
       spawns.forEach(validateSpawn);
       let done = 0;
@@ -279,7 +290,10 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     },
     pod: (name) => handle(validatePodName(name)),
     discovery: (self) => createDiscovery(self, { store, liveness, ensure, notify }),
-    startActor,
+    startActor: (logic, options) => join(logic, root, options),
+    stopActor(actor) {
+      if (started.has(actor)) actor.send(STOP);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,5 +1,6 @@
 import {
   walkWeakNotify,
+  weakNotifyPath,
   WEAK_NOTIFY_OUTCOME_TYPES,
   type VisibilityFact,
   type WeakNotifyDecision,
@@ -9,6 +10,7 @@ import { errorLine } from '../../core/text.js';
 import type { PodLiveness, PodMetadata, PodMetadataStore, WeakNotifyOutcome, WeakNotifyOutcomeType } from '../../core/types.js';
 import { isValidPodName } from '../../core/validatePodName.js';
 import { visibilityOf } from '../../core/visibilityOf.js';
+import type { WeakNotifyDecidedEvent } from '../../machines/discoveryMachine.js';
 import type { DiagnosticFields, Diagnostics } from './createDiagnostics.js';
 
 /** How a notify is sent: weak (`autoRun: false`, the default) or asking for a turn. */
@@ -32,19 +34,14 @@ export interface WeakNotifyDeps {
   deliver(name: string, message: string, autoRun: boolean): void | Promise<void>;
   /** Largest accepted message, in UTF-8 bytes. */
   readonly maxMessageBytes: number;
-  /** Shown every decision, with its path; absent when nobody inspects. */
-  readonly report?: (self: string, peer: string, autoRun: boolean, decision: WeakNotifyDecision) => void;
+  /** Shown every decision, with its path and facts; absent when nobody inspects. */
+  readonly report?: (event: WeakNotifyDecidedEvent) => void;
 }
 
-/** The visibility of the target in the sender's record. */
-function seeFrom(attempt: Attempt, selfRecord: PodMetadata | null): void {
-  attempt.visibility = visibilityOf(attempt.self, selfRecord, attempt.peer) ?? 'none';
-}
-
-/** The sender's record could not be read: its visibility is unknown, a store failure. */
-function unseen(attempt: Attempt, error: unknown): void {
-  attempt.storeError ??= error;
-  attempt.visibility = 'unknown';
+/** A decision as the discovery actor is told of it; only the facts it needed. */
+function decidedEvent({ self, peer, autoRun }: Attempt, decision: WeakNotifyDecision): WeakNotifyDecidedEvent {
+  const facts = Object.fromEntries(Object.entries(decision.facts).filter(([, value]) => value !== undefined));
+  return { type: 'weakNotify.decided', self, peer, autoRun, state: decision.state, outcome: decision.outcome.type, path: weakNotifyPath(decision), facts };
 }
 
 /** One notify on its way: what the fact gatherers read and leave for each other. */
@@ -60,6 +57,17 @@ interface Attempt {
   visibility: VisibilityFact;
   /** A failed read, reported by the store check after the visibility check. */
   storeError: unknown;
+}
+
+/** The visibility of the target in the sender's record. */
+function rememberVisibility(attempt: Attempt, selfRecord: PodMetadata | null): void {
+  attempt.visibility = visibilityOf(attempt.self, selfRecord, attempt.peer) ?? 'none';
+}
+
+/** The sender's record could not be read: its visibility is unknown, a store failure. */
+function visibilityUnknown(attempt: Attempt, error: unknown): void {
+  attempt.storeError ??= error;
+  attempt.visibility = 'unknown';
 }
 
 function messageProblem(message: unknown, maxBytes: number): string | undefined {
@@ -93,7 +101,7 @@ export function createWeakNotify(deps: WeakNotifyDeps): NotifyLivePeer {
     target(attempt) {
       if (!isValidPodName(attempt.peer)) return false;
       attempt.validPeer = true;
-      return store.readNow === undefined ? readRecordsAsync(attempt) : readRecordsNow(attempt, store.readNow.bind(store));
+      return store.readNow === undefined ? readRecordsAsync(attempt) : readRecordsNow(attempt);
     },
     visibility: (attempt) => attempt.visibility,
     store: (attempt) => (attempt.storeError === undefined ? null : errorLine(attempt.storeError)),
@@ -114,19 +122,19 @@ export function createWeakNotify(deps: WeakNotifyDeps): NotifyLivePeer {
   };
 
   /** The target's record, then (when there is one, readable or not) the sender's: whether the target exists. */
-  function readRecordsNow(attempt: Attempt, readNow: (name: string) => PodMetadata | null): boolean {
+  function readRecordsNow(attempt: Attempt): boolean {
     const { self, peer } = attempt;
     try {
-      attempt.target = readNow(peer);
+      attempt.target = store.readNow!(peer);
       if (attempt.target === null) return false;
     } catch (error) {
       // The record is there but unreadable: a store failure, reported after the visibility check.
       attempt.storeError = error;
     }
     try {
-      seeFrom(attempt, peer === self ? attempt.target : readNow(self));
+      rememberVisibility(attempt, peer === self ? attempt.target : store.readNow!(self));
     } catch (error) {
-      unseen(attempt, error);
+      visibilityUnknown(attempt, error);
     }
     return true;
   }
@@ -141,14 +149,14 @@ export function createWeakNotify(deps: WeakNotifyDeps): NotifyLivePeer {
       attempt.storeError = error;
     }
     try {
-      seeFrom(attempt, peer === self ? attempt.target : await store.read(self));
+      rememberVisibility(attempt, peer === self ? attempt.target : await store.read(self));
     } catch (error) {
-      unseen(attempt, error);
+      visibilityUnknown(attempt, error);
     }
     return true;
   }
 
-  const record = (attempt: Attempt, decision: WeakNotifyDecision, extra: DiagnosticFields | undefined): void => {
+  const recordDiagnostic = (attempt: Attempt, decision: WeakNotifyDecision, extra: DiagnosticFields | undefined): void => {
     const { outcome, facts } = decision;
     const type = outcome.type;
     const peer = attempt.validPeer ? attempt.peer : '(invalid name)';
@@ -171,8 +179,8 @@ export function createWeakNotify(deps: WeakNotifyDeps): NotifyLivePeer {
       const line = errorLine(error);
       decision = { state: 'sendFailed', outcome: { type: 'send-failed', error: line }, facts: {}, checked: 0 };
     }
-    record(attempt, decision, options?.fields);
-    deps.report?.(self, peer, attempt.autoRun, decision);
+    recordDiagnostic(attempt, decision, options?.fields);
+    if (deps.report !== undefined) deps.report(decidedEvent(attempt, decision));
     return decision.outcome;
   };
 }

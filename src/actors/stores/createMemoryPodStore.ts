@@ -10,6 +10,8 @@ import { recordMethods } from './recordMethods.js';
 
 /** A memory store with a seam to plant arbitrary stored text. */
 export interface MemoryPodStore extends PodMetadataStore {
+  /** `read` without the promise: a memory store always can. */
+  readNow(name: string): PodMetadata | null;
   /**
    * Stores `text` as `name`'s record exactly as a file would hold it, valid or
    * not; a read parses it then (an invalid text reads as `CorruptMetadataError`).

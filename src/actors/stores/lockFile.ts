@@ -33,6 +33,7 @@ export class FileLockError extends PodmeshError {
   }
 }
 
+/** How long a lock is held and waited for. */
 export interface FileLockOptions {
   /** A lock not refreshed for this long (ms) is taken over; default 10,000 (proper-lockfile's floor is 2,000). */
   readonly stale?: number;

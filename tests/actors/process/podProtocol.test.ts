@@ -127,7 +127,7 @@ protocol('should return a state of more than 2 MiB (three notices of about 700 K
     assert.equal(await runtime.discovery('yoi-orchestrator').sendWeakNotifyToLivePeer('yoi', message), { type: 'delivered' });
   }
 
-  const state = (await transport.request('yoi', 'state', undefined, 30_000)) as PodState;
+  const state = (await transport.request('yoi', 'state', undefined, { timeoutMs: 30_000 })) as PodState;
   assert.ok(Buffer.byteLength(JSON.stringify(state)) > 2 * 1024 * 1024, 'the response line is over 2 MiB');
   assert.is(state.pendingNotices.length, 3);
   state.pendingNotices.forEach((notice, i) => assert.ok(notice === `[Notification]\n${messages[i]}`, `notice ${i} intact`));

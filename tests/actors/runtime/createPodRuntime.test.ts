@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { AnyActorRef, InspectionEvent } from 'xstate';
+import { fromPromise, setup, type AnyActorRef, type InspectionEvent } from 'xstate';
 import {
   createMemoryPodStore,
   createPodRuntime,
@@ -196,3 +196,58 @@ handle('should put every actor in one system that the inspect observer sees', as
 });
 
 handle.run();
+
+const members = suite('runtime.startActor and stop');
+members.after.each(async () => {
+  await runtime?.stop();
+  runtime = undefined;
+});
+
+members('should start an actor beside the pods, stop it on request, and stop the rest with the runtime', async () => {
+  runtime = createPodRuntime();
+  const counter = setup({}).createMachine({ id: 'counter', initial: 'on', states: { on: {} } });
+  const first = runtime.startActor(counter, { id: 'first', systemId: 'first' });
+  const second = runtime.startActor(counter, { id: 'second' });
+  assert.is(runtime.actor.system.get('first'), first, 'registered under its system id');
+  assert.is(first._parent, runtime.actor, 'a member of the root actor system');
+  runtime.stopActor(first);
+  assert.is(first.getSnapshot().status, 'stopped');
+  assert.is(second.getSnapshot().status, 'active');
+  await runtime.stop();
+  assert.is(second.getSnapshot().status, 'stopped');
+  assert.throws(() => runtime!.startActor(counter), (error: unknown) => error instanceof RuntimeStoppedError);
+});
+
+members('should keep running when a member fails, with a warn diagnostic naming it', async () => {
+  runtime = createPodRuntime();
+  const failing = fromPromise(async () => {
+    throw new Error('model quota exhausted');
+  });
+  runtime.startActor(failing, { id: 'broken' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.is(runtime.actor.getSnapshot().status, 'active', 'the root survives');
+  await runtime.spawnPod({ name: 'a' });
+  await runtime.spawnPod({ name: 'b' });
+  assert.equal(await runtime.discovery('a').ensureExistingPeer('b'), { source: 'a', peer: 'b' }, 'discovery still answers');
+  const warn = runtime.diagnostics.recent().find((r) => r.scope === 'runtime');
+  assert.equal(warn?.fields, { actor: 'broken', error: 'model quota exhausted' });
+  assert.is(warn?.level, 'warn');
+});
+
+members('should reject an ensure still running when the runtime stops', async () => {
+  const store = createMemoryPodStore();
+  runtime = createPodRuntime({ store });
+  await runtime.spawnPod({ name: 'a' });
+  await runtime.spawnPod({ name: 'b' });
+  // Hold the ensure inside its read of b.
+  let entered!: () => void;
+  const inside = new Promise<void>((resolve) => (entered = resolve));
+  const read = store.read;
+  store.read = (name) => (name === 'b' ? (entered(), new Promise(() => undefined)) : read(name));
+  const pending = runtime.discovery('a').ensureExistingPeer('b');
+  await inside;
+  await runtime.stop();
+  await rejects(pending, RuntimeStoppedError);
+});
+
+members.run();

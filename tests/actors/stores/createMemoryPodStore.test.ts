@@ -170,4 +170,14 @@ memoryStore('should list names sorted and delete records', async () => {
   assert.equal(await store.listNames(), ['B', 'b']);
 });
 
+memoryStore('should read without a promise through readNow: the same records, the same errors', async () => {
+  const store = createMemoryPodStore();
+  await store.write({ name: 'a', role: 'coder', peers: ['b'], spawnedChildren: [] });
+  await store.writeRaw('torn', '{');
+  assert.is(store.readNow('a'), await store.read('a'), 'the very same frozen record');
+  assert.is(store.readNow('ghost'), null);
+  assert.throws(() => store.readNow('torn'), (error: unknown) => error instanceof CorruptMetadataError);
+  assert.throws(() => store.readNow('../x'), (error: unknown) => error instanceof InvalidPodNameError);
+});
+
 memoryStore.run();
