@@ -62,8 +62,11 @@ export interface TurnInput {
 
 /** Facts about an overflow, handed to the `reportOverflow` action. */
 export interface OverflowReport {
+  /** Notices dropped (oldest first); 0 when nothing had to go. */
   readonly dropped: number;
   readonly bufferSize: number;
+  /** A notice that arrived, or an interrupted turn's notices put back in front of the buffer. */
+  readonly cause: 'notify' | 'requeue';
 }
 
 // One shared empty list for every idle pod: 100,000 pods must not hold 500,000 empty arrays.
@@ -85,7 +88,17 @@ function keepNewest<T>(items: readonly T[], limit: number): readonly T[] {
 
 const reportOverflow = {
   type: 'reportOverflow',
-  params: ({ context }: { context: PodContext }): OverflowReport => ({ dropped: 1, bufferSize: context.bufferSize }),
+  params: ({ context }: { context: PodContext }): OverflowReport => ({ dropped: 1, bufferSize: context.bufferSize, cause: 'notify' }),
+} as const;
+
+// Measured before `requeueTurnNotices` runs: what putting the turn's notices back will drop.
+const reportRequeueOverflow = {
+  type: 'reportOverflow',
+  params: ({ context }: { context: PodContext }): OverflowReport => ({
+    dropped: Math.max(0, context.turnNotices.length + context.buffer.length - context.bufferSize),
+    bufferSize: context.bufferSize,
+    cause: 'requeue',
+  }),
 } as const;
 
 /**
@@ -158,7 +171,8 @@ export const podMachine = setup({
     reportTurnFailure: (_, _failure: { turn: number; error: unknown }) => {},
   },
   guards: {
-    wantsRun: ({ context }) => context.runRequested,
+    // A queued input is a turn asked for, whatever else happened since.
+    wantsRun: ({ context }) => context.runRequested || context.inputs.length > 0,
     isAutoRun: ({ event }) => event.type === 'pod.notify' && event.autoRun,
     willOverflow: ({ context }) => context.buffer.length >= context.bufferSize,
     isAutoRunOverflowing: ({ context, event }) =>
@@ -215,23 +229,34 @@ export const podMachine = setup({
               { guard: 'wantsRun', target: 'running', reenter: true, actions: 'recordTurn' },
               { target: 'idle', actions: 'recordTurn' },
             ],
-            onError: {
-              target: 'idle',
-              actions: [
-                'recordFailedTurn',
-                {
-                  type: 'reportTurnFailure',
-                  params: ({ context, event }) => ({ turn: context.turns, error: event.error }),
-                },
-                'requeueTurnNotices',
-              ],
-            },
+            onError: [
+              {
+                guard: 'wantsRun',
+                target: 'running',
+                reenter: true,
+                actions: [
+                  'recordFailedTurn',
+                  { type: 'reportTurnFailure', params: ({ context, event }) => ({ turn: context.turns, error: event.error }) },
+                  reportRequeueOverflow,
+                  'requeueTurnNotices',
+                ],
+              },
+              {
+                target: 'idle',
+                actions: [
+                  'recordFailedTurn',
+                  { type: 'reportTurnFailure', params: ({ context, event }) => ({ turn: context.turns, error: event.error }) },
+                  reportRequeueOverflow,
+                  'requeueTurnNotices',
+                ],
+              },
+            ],
           },
           on: {
             'pod.run': { actions: 'queueInput' },
-            'pod.pause': { target: 'paused', actions: 'requeueTurnNotices' },
-            'pod.stop': { target: '#pod.stopped', actions: 'requeueTurnNotices' },
-            'pod.disconnect': { target: '#pod.unreachable', actions: ['requeueTurnNotices', 'rememberReason'] },
+            'pod.pause': { target: 'paused', actions: [reportRequeueOverflow, 'requeueTurnNotices'] },
+            'pod.stop': { target: '#pod.stopped', actions: [reportRequeueOverflow, 'requeueTurnNotices'] },
+            'pod.disconnect': { target: '#pod.unreachable', actions: [reportRequeueOverflow, 'requeueTurnNotices', 'rememberReason'] },
           },
         },
         paused: {

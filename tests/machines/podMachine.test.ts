@@ -23,7 +23,8 @@ function startPod(bufferSize?: number) {
           }),
       ),
     },
-    actions: { reportOverflow: ({ self }, report) => void overflows.push({ pod: self.id, ...report }) },
+    // Reports of nothing dropped are made on every requeue; the runtime ignores them too.
+    actions: { reportOverflow: ({ self }, report) => void (report.dropped > 0 && overflows.push({ pod: self.id, ...report })) },
   });
   const actor = createActor(machine, { id: 'p', input: bufferSize === undefined ? {} : { bufferSize } });
   actor.start();
@@ -142,10 +143,29 @@ buffer('should drop the oldest notice on overflow and report it', () => {
   assert.is(actor.getSnapshot().context.dropped, 2);
   assert.is(actor.getSnapshot().context.accepted, 5);
   assert.equal(overflows, [
-    { pod: 'p', dropped: 1, bufferSize: 3 },
-    { pod: 'p', dropped: 1, bufferSize: 3 },
+    { pod: 'p', dropped: 1, bufferSize: 3, cause: 'notify' },
+    { pod: 'p', dropped: 1, bufferSize: 3, cause: 'notify' },
   ]);
   actor.stop();
+});
+
+buffer('should report the notices an interrupted turn drops when it puts them back into a full buffer', async () => {
+  for (const interrupt of [{ type: 'pod.pause' }, { type: 'pod.stop' }, { type: 'pod.disconnect' }, 'fail'] as const) {
+    const { actor, turns, overflows } = startPod(3);
+    actor.send(notify('a', false));
+    actor.send(notify('b', true)); // a turn takes a and b
+    await settle();
+    for (const m of ['c', 'd', 'e']) actor.send(notify(m, false)); // the buffer is full again
+    if (interrupt === 'fail') {
+      turns[0]!.fail(new Error('model down'));
+      await settle();
+    } else actor.send(interrupt);
+    const label = typeof interrupt === 'string' ? interrupt : interrupt.type;
+    assert.equal(actor.getSnapshot().context.buffer, ['[Notification]\nc', '[Notification]\nd', '[Notification]\ne'], label);
+    assert.is(actor.getSnapshot().context.dropped, 2, label);
+    assert.equal(overflows, [{ pod: 'p', dropped: 2, bufferSize: 3, cause: 'requeue' }], `${label}: the drop is reported`);
+    actor.stop();
+  }
 });
 
 buffer('should keep queued notices while stopped and have them again after start', () => {
@@ -197,6 +217,33 @@ buffer('should bound the history', async () => {
     await settle();
   }
   assert.equal(actor.getSnapshot().context.history.map((h) => h.input), [2, 3]);
+  actor.stop();
+});
+
+buffer('should give every run its own turn, in call order, with its own input', async () => {
+  const { actor, turns } = startPod();
+  actor.send({ type: 'pod.run', input: 'a' });
+  actor.send({ type: 'pod.run', input: 'b' });
+  actor.send({ type: 'pod.run', input: 'c' });
+  for (let i = 0; i < 3; i += 1) {
+    await settle();
+    assert.is(turns.length, i + 1, `turn ${i + 1} started`);
+    turns[i]!.finish();
+  }
+  await settle();
+  assert.equal(turns.map((t) => t.input.input), ['a', 'b', 'c']);
+  assert.equal(value(actor), { live: 'idle' }, 'and no fourth turn');
+  assert.equal(actor.getSnapshot().context.inputs, []);
+  // A failed turn does not swallow the ones asked for after it.
+  actor.send({ type: 'pod.run', input: 'd' });
+  actor.send({ type: 'pod.run', input: 'e' });
+  await settle();
+  turns[3]!.fail(new Error('boom'));
+  await settle();
+  assert.equal(turns.map((t) => t.input.input), ['a', 'b', 'c', 'd', 'e']);
+  turns[4]!.finish();
+  await settle();
+  assert.equal(value(actor), { live: 'idle' });
   actor.stop();
 });
 

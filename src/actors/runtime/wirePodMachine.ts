@@ -13,11 +13,14 @@ export function wirePodMachine(diagnostics: Diagnostics, runTurn: (input: TurnIn
       runTurn: fromPromise<void, TurnInput>(({ input, signal }) => runTurn(input, signal)),
     },
     actions: {
-      reportOverflow: ({ self }, report: OverflowReport) =>
-        diagnostics.record('warn', 'pod', 'notify buffer full: dropped the oldest notice', {
-          pod: self.id,
-          outcome: `dropped ${report.dropped} of ${report.bufferSize}`,
-        }),
+      reportOverflow: ({ self }, report: OverflowReport) => {
+        if (report.dropped === 0) return;
+        const message =
+          report.cause === 'notify'
+            ? 'notify buffer full: dropped the oldest notice'
+            : 'notify buffer full: an interrupted turn put its notices back and the oldest were dropped';
+        diagnostics.record('warn', 'pod', message, { pod: self.id, outcome: `dropped ${report.dropped} of ${report.bufferSize}` });
+      },
       reportTurnFailure: ({ self }, failure: { turn: number; error: unknown }) =>
         diagnostics.record('warn', 'pod', 'turn failed; its notices went back to the buffer', {
           pod: self.id,
