@@ -66,6 +66,26 @@ export function withPeers(record: PodMetadata, peers: readonly string[]): PodMet
   return sameNames(record.peers, wanted) ? record : { ...record, peers: wanted };
 }
 
+/**
+ * `record` marking a relation with `peer` as being made: an ensure writes the
+ * mark first and clears it last, so a crash between its writes leaves a mark
+ * that the next ensure or start of either pod finds and finishes.
+ */
+export function withPendingPeer(record: PodMetadata, peer: string): PodMetadata {
+  const pending = record.pendingPeers ?? [];
+  if (pending.includes(peer)) return record;
+  return { ...record, pendingPeers: [...pending, peer].sort() };
+}
+
+/** `record` without the mark of a relation with `peer` (no `pendingPeers` field once none is left). */
+export function withoutPendingPeer(record: PodMetadata, peer: string): PodMetadata {
+  if (record.pendingPeers?.includes(peer) !== true) return record;
+  const rest = record.pendingPeers.filter((p) => p !== peer);
+  if (rest.length > 0) return { ...record, pendingPeers: rest };
+  const { pendingPeers: _done, ...clean } = record;
+  return clean as PodMetadata;
+}
+
 function listProblem(field: string, value: unknown): string | undefined {
   if (!Array.isArray(value)) return `${field} is not an array`;
   for (const item of value) {
@@ -84,7 +104,11 @@ export function recordProblem(name: string, value: unknown): string | undefined 
   for (const field of ['role', 'workspaceRoot'] as const) {
     if (value[field] !== undefined && typeof value[field] !== 'string') return `${field} is not a string`;
   }
-  return listProblem('peers', value.peers) ?? listProblem('spawnedChildren', value.spawnedChildren);
+  return (
+    listProblem('peers', value.peers) ??
+    listProblem('spawnedChildren', value.spawnedChildren) ??
+    (value.pendingPeers === undefined ? undefined : listProblem('pendingPeers', value.pendingPeers))
+  );
 }
 
 /**
@@ -126,8 +150,9 @@ export function checkRecordInput(name: string, value: unknown): PodMetadata {
   if (value.name !== name) {
     throw new TypeError(`a pod record stored as ${JSON.stringify(name)} must keep that name`);
   }
-  for (const field of ['peers', 'spawnedChildren'] as const) {
+  for (const field of ['peers', 'spawnedChildren', 'pendingPeers'] as const) {
     const list = value[field];
+    if (field === 'pendingPeers' && list === undefined) continue;
     if (!Array.isArray(list)) throw new TypeError(`pod record field ${field} must be an array`);
     for (const item of list) validatePodName(item);
   }

@@ -11,6 +11,11 @@ export interface PodMetadata {
   /** Unique and sorted in code-unit order. */
   readonly peers: readonly string[];
   readonly spawnedChildren: readonly string[];
+  /**
+   * Peers a relation is being made with (docs/behaviour.md §4): present only
+   * between the writes of an ensure, or after a crash interrupted one.
+   */
+  readonly pendingPeers?: readonly string[];
   readonly [field: string]: unknown;
 }
 

@@ -114,8 +114,12 @@ broken('should catch a weak notify that starts a turn', async () => {
 
 broken('should catch an ensure that leaves one side unwritten', async () => {
   const result = await runBroken({
-    // A store that claims to add a companion's peer but drops the write.
-    wrapStore: (store) => ({ ...store, addPeer: async (name, peer) => (name.startsWith('ws-') ? true : store.addPeer(name, peer)) }),
+    // A store that claims to change a workspace pod's record but drops the write.
+    wrapStore: (store) => ({
+      ...store,
+      addPeer: async (name, peer) => (name.startsWith('ws-') ? true : store.addPeer(name, peer)),
+      update: async (name, fn) => (name.startsWith('ws-') ? fn((await store.read(name))!) : store.update(name, fn)),
+    }),
   });
   assertCaught(result, 'ensure-leaves-reciprocal-records', /does not hold/);
 });

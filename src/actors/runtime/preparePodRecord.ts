@@ -1,5 +1,6 @@
 import { MissingPodError } from '../../core/errors.js';
 import type { PodMetadataStore } from '../../core/types.js';
+import { repairPendingRelations } from './ensureExistingPeer.js';
 
 /** What `spawnPod` is asked to start. */
 export interface SpawnPodOptions {
@@ -14,7 +15,8 @@ export interface SpawnPodOptions {
  * Creates the record of a pod being spawned, or refreshes it (docs/behaviour.md §3): an
  * existing record keeps its peers and children, `role` and `workspaceRoot`
  * change only when given; a `parent` must have a record and gets the pod as a
- * spawned child. Names are validated by the caller.
+ * spawned child; relations an interrupted ensure left pending are finished
+ * (docs/behaviour.md §4). Names are validated by the caller.
  */
 export async function preparePodRecord(store: PodMetadataStore, { name, role, workspaceRoot, parent }: SpawnPodOptions): Promise<void> {
   // Spawning 100,000 pods reads 100,000 records: a store that can read without a promise does.
@@ -40,5 +42,10 @@ export async function preparePodRecord(store: PodMetadataStore, { name, role, wo
     await store.update(parent, (record) =>
       record.spawnedChildren.includes(name) ? record : { ...record, spawnedChildren: [...record.spawnedChildren, name] },
     );
+  }
+  // A relation an ensure left half-made (it crashed between its writes) is finished now: a start never
+  // runs with a one-sided relation of its own making.
+  if (existing !== null && existing.pendingPeers !== undefined && existing.pendingPeers.length > 0) {
+    await repairPendingRelations(store, name);
   }
 }

@@ -111,17 +111,18 @@ ensure('should write nothing when both sides already hold each other', async () 
 });
 
 ensure('should leave the source peer list exactly as before when the reciprocal write fails', async () => {
-  const store = spyStore(createMemoryPodStore(), { fail: { addPeer: ['yoi'] } });
+  const store = spyStore(createMemoryPodStore(), { fail: { addPeer: ['yoi'], update: ['yoi'] } });
   await pair(store, ['alpha', 'zeta']);
   await store.write({ name: 'alpha', peers: [], spawnedChildren: [] });
   runtime = createPodRuntime({ store });
   await rejects(runtime.discovery('yoi-orchestrator').ensureExistingPeer('yoi'), Error);
   assert.equal((await store.read('yoi-orchestrator'))?.peers, ['alpha', 'zeta']);
+  assert.equal((await store.read('yoi-orchestrator'))?.pendingPeers, undefined, 'the mark of the relation was taken back');
   assert.equal((await store.read('yoi'))?.peers, []);
 });
 
 ensure('should keep a relation that existed on the source side when the reciprocal write fails', async () => {
-  const store = spyStore(createMemoryPodStore(), { fail: { addPeer: ['yoi'] } });
+  const store = spyStore(createMemoryPodStore(), { fail: { addPeer: ['yoi'], update: ['yoi'] } });
   await pair(store, ['yoi']);
   store.writes.length = 0;
   runtime = createPodRuntime({ store });
