@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PodmeshError } from '../core/errors.js';
+import { createFsNoticeJournal } from '../actors/stores/createFsNoticeJournal.js';
 import { createFsPodStore } from '../actors/stores/createFsPodStore.js';
 import { createPodRuntime, type PodRuntime, type PodRuntimeOptions } from '../actors/runtime/createPodRuntime.js';
 import { createSocketTransport, type SocketTransport } from '../actors/process/createSocketTransport.js';
@@ -56,14 +58,42 @@ export interface CliRuntime {
   close(): Promise<void>;
 }
 
-/** Opens the runtime of a CLI process on the shared home and runtime dir. */
-export function openRuntime(values: { home?: unknown; 'runtime-dir'?: unknown }, extra: Partial<PodRuntimeOptions> = {}): CliRuntime {
+/** Options of the commands that run a pod (`pod start`, `orchestrator start`). */
+export const HOST_OPTIONS = {
+  'buffer-size': { type: 'string' },
+  'no-journal': { type: 'boolean' },
+} as const satisfies Options;
+
+export const HOST_HELP = `  --buffer-size N     notices the pod's buffer holds (default 128; the oldest is dropped, with a warn)
+  --no-journal        keep accepted notices in memory only: faster, but a crash or stop loses them
+                      (by default each is on disk in <home>/notices before it is acknowledged)`;
+
+/** The runtime options a pod-running command's flags ask for. */
+export function hostOptions(values: { 'buffer-size'?: unknown; 'no-journal'?: unknown }): { runtime: Partial<PodRuntimeOptions>; journal: boolean } {
+  const bufferSize = intOption(values['buffer-size'], '--buffer-size');
+  return { runtime: bufferSize === undefined ? {} : { notifyBufferSize: bufferSize }, journal: values['no-journal'] !== true };
+}
+
+/**
+ * Opens the runtime of a CLI process on the shared home and runtime dir; with
+ * `journal`, accepted notices are kept in `<home>/notices` until consumed.
+ */
+export function openRuntime(
+  values: { home?: unknown; 'runtime-dir'?: unknown },
+  extra: Partial<PodRuntimeOptions> = {},
+  { journal = false }: { readonly journal?: boolean } = {},
+): CliRuntime {
   const paths = resolvePodmeshPaths({
     ...(typeof values.home === 'string' ? { home: values.home } : {}),
     ...(typeof values['runtime-dir'] === 'string' ? { runtimeDir: values['runtime-dir'] } : {}),
   });
   const transport = createSocketTransport({ runtimeDir: paths.runtimeDir });
-  const runtime = createPodRuntime({ ...extra, store: createFsPodStore(paths.podsDir), transport });
+  const runtime = createPodRuntime({
+    ...extra,
+    store: createFsPodStore(paths.podsDir),
+    transport,
+    ...(journal ? { journal: createFsNoticeJournal(join(paths.home, 'notices')) } : {}),
+  });
   return { paths, transport, runtime, close: () => runtime.stop() };
 }
 

@@ -5,10 +5,10 @@ import { createTicketBoard } from '../tickets/createTicketBoard.js';
 import { startOrchestrator } from '../tickets/startOrchestrator.js';
 import { workspacePodNames } from '../tickets/workspacePodNames.js';
 import type { CliIo } from './cliIo.js';
-import { COMMON_HELP, COMMON_OPTIONS, intOption, openRuntime, parseCommand, UsageError } from './cliArgs.js';
+import { COMMON_HELP, COMMON_OPTIONS, HOST_HELP, HOST_OPTIONS, hostOptions, openRuntime, parseCommand, UsageError } from './cliArgs.js';
 import { servePod } from './podCommand.js';
 
-const HELP = `usage: podmesh orchestrator start [--workspace DIR] [--buffer-size N]
+const HELP = `usage: podmesh orchestrator start [--workspace DIR] [--buffer-size N] [--no-journal]
 
 Runs the workspace's orchestrator pod in the foreground (named after DIR's
 basename, default the current folder). It ensures the peer relation with the
@@ -16,6 +16,8 @@ workspace's companion at start and before every ticket lifecycle event, then
 sends the companion a weak notice (autoRun=false). Tickets live in
 <home>/tickets/<orchestrator>/. Run ticket tools with \`podmesh ticket\`.
 SIGTERM or SIGINT (Ctrl-C) stop it cleanly.
+
+${HOST_HELP}
 
 ${COMMON_HELP}
 `;
@@ -32,13 +34,13 @@ export async function orchestratorCommand(args: string[], io: CliIo): Promise<nu
   const [sub, ...rest] = args;
   if (sub === '--help' || sub === '-h' || sub === undefined) return io.out(HELP), sub === undefined ? 2 : 0;
   if (sub !== 'start') throw new UsageError(`unknown orchestrator command ${JSON.stringify(sub)} (try --help)`);
-  const { values, positionals } = parseCommand(rest, { ...COMMON_OPTIONS, workspace: { type: 'string' }, 'buffer-size': { type: 'string' } });
+  const { values, positionals } = parseCommand(rest, { ...COMMON_OPTIONS, workspace: { type: 'string' }, ...HOST_OPTIONS });
   if (values.help) return io.out(HELP), 0;
   if (positionals.length > 0) throw new UsageError('orchestrator start takes no positional arguments (try --help)');
   const workspaceRoot = resolve(values.workspace ?? process.cwd());
   const names = workspacePodNames(workspaceRoot);
-  const bufferSize = intOption(values['buffer-size'], '--buffer-size');
-  const cli = openRuntime(values, bufferSize === undefined ? {} : { notifyBufferSize: bufferSize });
+  const host = hostOptions(values);
+  const cli = openRuntime(values, host.runtime, { journal: host.journal });
   try {
     const tickets = createTicketBoard({ dir: join(cli.paths.ticketsDir, names.orchestrator) });
     const orchestrator = await startOrchestrator(cli.runtime, { workspaceRoot, tickets });

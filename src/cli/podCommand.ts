@@ -2,15 +2,19 @@ import { resolve } from 'node:path';
 import { startPodServer, type PodServer, type PodToolHandler } from '../actors/process/startPodServer.js';
 import { validatePodName } from '../core/validatePodName.js';
 import type { CliIo } from './cliIo.js';
-import { COMMON_HELP, COMMON_OPTIONS, intOption, openRuntime, parseCommand, table, UsageError, type CliRuntime } from './cliArgs.js';
+import { COMMON_HELP, COMMON_OPTIONS, HOST_HELP, HOST_OPTIONS, hostOptions, openRuntime, parseCommand, table, UsageError, type CliRuntime } from './cliArgs.js';
 
 const HELP = `usage:
-  podmesh pod start <name> [--role R] [--workspace DIR] [--buffer-size N] [--quiet]
+  podmesh pod start <name> [--role R] [--workspace DIR] [--buffer-size N] [--no-journal] [--quiet]
       run a pod in the foreground; SIGTERM or SIGINT (Ctrl-C) stop it cleanly;
-      each notice is printed as it arrives, unless --quiet
+      each notice is printed as it arrives, unless --quiet; the notices it
+      accepted and did not consume yet are there again when it starts again
   podmesh pod ls --as <self>        pods visible from <self>, with their status
   podmesh pod state <name>          a running pod's status and queued notices
   podmesh pod stop <name>           ask a running pod to stop
+
+start options:
+${HOST_HELP}
 
 ${COMMON_HELP}
 `;
@@ -72,14 +76,14 @@ async function start(args: readonly string[], io: CliIo): Promise<number> {
     ...COMMON_OPTIONS,
     role: { type: 'string' },
     workspace: { type: 'string' },
-    'buffer-size': { type: 'string' },
+    ...HOST_OPTIONS,
     quiet: { type: 'boolean' },
   });
   if (values.help) return io.out(HELP), 0;
   if (positionals.length !== 1) throw new UsageError('pod start takes one pod name (try --help)');
   const name = validatePodName(positionals[0]);
-  const bufferSize = intOption(values['buffer-size'], '--buffer-size');
-  const cli = openRuntime(values, bufferSize === undefined ? {} : { notifyBufferSize: bufferSize });
+  const host = hostOptions(values);
+  const cli = openRuntime(values, host.runtime, { journal: host.journal });
   try {
     await cli.runtime.spawnPod({
       name,

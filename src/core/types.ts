@@ -92,6 +92,27 @@ export type PeerEnsureResult =
   | { readonly type: 'peer-missing' }
   | { readonly type: 'failed'; readonly error: string; readonly code?: PodmeshErrorCode };
 
+/** A change of one pod's queue of notices: the `consumed` oldest went, then `added` came (or the whole `queue`). */
+export type NoticeQueueChange =
+  | { readonly consumed: number; readonly added: readonly string[] }
+  | { readonly queue: readonly string[] };
+
+/**
+ * Where pods keep the notices they accepted until a turn consumes them, so an
+ * acknowledged notice outlives the process (docs/behaviour.md §3). Messages
+ * are kept as sent, oldest first.
+ */
+export interface NoticeJournal {
+  /** The queue `pod` had, oldest first, and how many damaged entries were skipped to read it. */
+  load(pod: string): Promise<{ readonly queue: readonly string[]; readonly skipped: number }>;
+  /** Records a change of `pod`'s queue; resolves once it is durable (changes waiting together share one flush). */
+  record(pod: string, change: NoticeQueueChange): Promise<void>;
+  /** Forgets `pod`'s queue (its record was removed). */
+  remove(pod: string): Promise<void>;
+  /** Closes open files; the runtime calls it when it stops. */
+  close?(): Promise<void>;
+}
+
 /**
  * How a runtime reaches pods it does not run itself (other processes, other
  * hosts). In-process pods never go through it.

@@ -77,9 +77,21 @@ export const DEFAULT_NOTIFY_BUFFER_SIZE = 128;
 /** Turns a pod's history keeps. */
 export const DEFAULT_HISTORY_LIMIT = 1000;
 
+const NOTICE_HEADER = '[Notification]\n';
+
 /** How a notice looks to the turn that drains it (docs/behaviour.md §3). */
 export function renderNotice(message: string): string {
-  return `[Notification]\n${message}`;
+  return `${NOTICE_HEADER}${message}`;
+}
+
+/** The message a rendered notice was made from (the inverse of {@link renderNotice}). */
+export function noticeMessage(rendered: string): string {
+  return rendered.startsWith(NOTICE_HEADER) ? rendered.slice(NOTICE_HEADER.length) : rendered;
+}
+
+/** A pod's queue as it must outlive the process: the running turn's notices (not consumed yet), then the buffer. */
+export function pendingQueue(context: Pick<PodContext, 'turnNotices' | 'buffer'>): readonly string[] {
+  return context.turnNotices.length === 0 ? context.buffer : [...context.turnNotices, ...context.buffer];
 }
 
 function keepNewest<T>(items: readonly T[], limit: number): readonly T[] {

@@ -3,6 +3,19 @@ import { PodmeshError } from '../../core/errors.js';
 import type { PodActivity, PodLiveness, PodStatus } from '../../core/types.js';
 import type { PodHistoryItem, podMachine } from '../../machines/podMachine.js';
 
+/** What a turn handler receives (docs/behaviour.md §3). */
+export interface TurnArgs {
+  readonly pod: PodHandle;
+  readonly input: unknown;
+  /** Drained notices, oldest first, each rendered as `[Notification]` + newline + message. */
+  readonly notices: readonly string[];
+  /** Aborted when the turn is interrupted (stop, pause, disconnect). */
+  readonly signal: AbortSignal;
+}
+
+/** The user's code for one turn of a pod. */
+export type TurnHandler = (args: TurnArgs) => Promise<void> | void;
+
 /** A pod's actor as the runtime runs it. */
 export type PodActorRef = ActorRefFrom<typeof podMachine>;
 
@@ -61,8 +74,12 @@ export function livenessOf(snapshot: SnapshotFrom<typeof podMachine>): PodLivene
   return SHARED[value.live]!;
 }
 
-/** A handle over a pod actor: getters read its snapshot, methods send it events. */
-export function createPodHandle(name: string, actor: PodActorRef): PodHandle {
+/**
+ * A handle over a pod actor: getters read its snapshot, methods send it
+ * events. With `durable` (the runtime keeps a notice journal), `receive`
+ * resolves only once the accepted notice is on disk too.
+ */
+export function createPodHandle(name: string, actor: PodActorRef, durable?: () => Promise<void>): PodHandle {
   return {
     name,
     actor,
@@ -75,7 +92,11 @@ export function createPodHandle(name: string, actor: PodActorRef): PodHandle {
       return typeof value === 'string' ? undefined : value.live;
     },
     liveness: () => livenessOf(actor.getSnapshot()),
-    receive: (message, { autoRun }) => notifyPodActor(actor, message, autoRun),
+    receive(message, { autoRun }) {
+      const accepted = notifyPodActor(actor, message, autoRun);
+      if (durable === undefined) return accepted;
+      return accepted === undefined ? durable() : accepted.then(durable);
+    },
     pendingNotices: () => actor.getSnapshot().context.buffer,
     history: () => actor.getSnapshot().context.history,
     run: (input) => actor.send({ type: 'pod.run', input }),

@@ -1,7 +1,6 @@
 import {
   createActor,
   fromPromise,
-  initialTransition,
   toPromise,
   type Actor,
   type AnyActorLogic,
@@ -9,11 +8,10 @@ import {
   type InputFrom,
   type InspectionEvent,
   type Observer,
-  type Snapshot,
 } from 'xstate';
 import { RuntimeStoppedError } from '../../core/errors.js';
 import { errorLine } from '../../core/text.js';
-import type { PeerRelation, PodLiveness, PodMetadataStore, PodTransport } from '../../core/types.js';
+import type { NoticeJournal, PeerRelation, PodLiveness, PodMetadataStore, PodTransport } from '../../core/types.js';
 import { validatePodName } from '../../core/validatePodName.js';
 import {
   DISCOVERY_SYSTEM_ID,
@@ -23,32 +21,19 @@ import {
   type PeerEnsureRequest,
   type WeakNotifyDecidedEvent,
 } from '../../machines/discoveryMachine.js';
-import type { PodContext, PodEvent, PodInput } from '../../machines/podMachine.js';
 import { runtimeMachine, type ActorFailure } from '../../machines/runtimeMachine.js';
 import { createMemoryPodStore } from '../stores/createMemoryPodStore.js';
 import { createDiagnostics, type Diagnostics } from './createDiagnostics.js';
 import { createDiscovery, type PodDiscovery } from './createDiscovery.js';
-import { createPodHandle, livenessOf, notifyPodActor, type PodActorRef, type PodHandle } from './createPodHandle.js';
+import type { PodHandle, TurnHandler } from './createPodHandle.js';
+import { createPodSet } from './createPodSet.js';
 import { createWeakNotify } from './createWeakNotify.js';
 import { ensureExistingPeer, ensurePeerResult } from './ensureExistingPeer.js';
 import { preparePodRecord, type SpawnPodOptions } from './preparePodRecord.js';
-import { wirePodMachine } from './wirePodMachine.js';
 import { withTimeout, type TimerClock } from './withTimeout.js';
 
 export type { SpawnPodOptions } from './preparePodRecord.js';
-
-/** What a turn handler receives (docs/behaviour.md §3). */
-export interface TurnArgs {
-  readonly pod: PodHandle;
-  readonly input: unknown;
-  /** Drained notices, oldest first, each rendered as `[Notification]` + newline + message. */
-  readonly notices: readonly string[];
-  /** Aborted when the turn is interrupted (stop, pause, disconnect). */
-  readonly signal: AbortSignal;
-}
-
-/** The user's code for one turn of a pod. */
-export type TurnHandler = (args: TurnArgs) => Promise<void> | void;
+export type { TurnArgs, TurnHandler } from './createPodHandle.js';
 
 /** A clock as xstate takes it, plus the current time for diagnostics. */
 export type RuntimeClock = TimerClock & { now(): number };
@@ -75,6 +60,12 @@ export interface PodRuntimeOptions {
   readonly deliveryTimeoutMs?: number;
   /** Largest weak notify message in UTF-8 bytes (default 1 MiB). */
   readonly maxMessageBytes?: number;
+  /**
+   * Keeps every pod's accepted notices until a turn consumes them, so they outlive the process: a
+   * notice is acknowledged (a notify is `delivered`) only once it is durable, and a pod spawned again
+   * starts with the queue it had (docs/behaviour.md §3). Default none: notices live in memory.
+   */
+  readonly journal?: NoticeJournal;
 }
 
 /** Options of {@link PodRuntime.startActor}. */
@@ -171,14 +162,16 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
   root.start();
   const discoveryActor = root.system.get(DISCOVERY_SYSTEM_ID) as AnyActorRef;
 
-  // The runtime's own pods, for lookups, and every actor it started, for stopping them
+  // The runtime's own pods, and every other actor it started, for stopping them
   // (they are members of root's system, not its spawned children).
-  const pods = new Map<string, PodActorRef>();
+  const pods = createPodSet({
+    root,
+    diagnostics,
+    turn,
+    input: { bufferSize: options.notifyBufferSize, historyLimit: options.historyLimit },
+    ...(options.journal === undefined ? {} : { journal: options.journal }),
+  });
   const started = new Set<AnyActorRef>();
-  const handle = (name: string): PodHandle | undefined => {
-    const ref = pods.get(name);
-    return ref === undefined ? undefined : createPodHandle(name, ref);
-  };
 
   /** Starts `logic` as a member of the system under `parent`; it is stopped with the runtime. */
   const join = <TLogic extends AnyActorLogic>(logic: TLogic, parent: AnyActorRef, start: StartActorOptions<TLogic> = {}): Actor<TLogic> => {
@@ -205,15 +198,14 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
 
   const liveness = (name: string): PodLiveness | Promise<PodLiveness> => {
     if (stopped) return RUNTIME_STOPPED;
-    const ref = pods.get(name);
-    if (ref !== undefined) return livenessOf(ref.getSnapshot());
+    const ref = pods.ref(name);
+    if (ref !== undefined) return pods.liveness(ref);
     if (transport === undefined) return { status: 'stopped' };
     return Promise.resolve(transport.probe(name)).then((live) => live ?? { status: 'stopped' });
   };
 
   const deliver = (name: string, message: string, autoRun: boolean): void | Promise<void> => {
-    const ref = pods.get(name);
-    if (ref !== undefined) return notifyPodActor(ref, message, autoRun);
+    if (pods.ref(name) !== undefined) return pods.deliver(name, message, autoRun);
     if (transport === undefined) throw new Error('no transport serves this pod');
     return withTimeout(Promise.resolve(transport.notify(name, message, { autoRun })), deliveryTimeoutMs, clock);
   };
@@ -232,32 +224,14 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
         }),
   });
 
-  const wiredPod = wirePodMachine(diagnostics, async (input, signal) => {
-    const pod = handle(input.pod);
-    if (pod !== undefined) await turn({ pod, input: input.input, notices: input.notices, signal });
-  });
-  // Every pod starts in the same state with only its name differing, so the
-  // initial transition is computed once and each pod starts from a copy of it
-  // (a third cheaper than computing it per pod at 100,000 pods).
-  const podInput: PodInput = { bufferSize: options.notifyBufferSize, historyLimit: options.historyLimit };
-  const podTemplate = wiredPod.getPersistedSnapshot(initialTransition(wiredPod, podInput)[0]) as Snapshot<unknown>;
-  // Shared by every pod until its first change (xstate's assign never mutates a context).
-  Object.freeze((podTemplate as unknown as { context: PodContext }).context);
-
-  /** Runs the pod's actor (a member of root's system), or starts it again if it was stopped. */
-  const runPod = (name: string): PodActorRef => {
-    let ref = pods.get(name);
-    if (ref === undefined) {
-      // The pod's name is its actor id. No systemId: xstate registers one with a Map and a
-      // WeakMap entry per actor, and the runtime's own map already finds pods.
-      // `input` is ignored when a snapshot is given; the types ask for it.
-      ref = createActor(wiredPod, { parent: root, id: name, snapshot: podTemplate, input: podInput });
-      pods.set(name, ref);
-      ref.start();
-    } else if (livenessOf(ref.getSnapshot()).status === 'stopped') {
-      ref.send({ type: 'pod.start' });
+  /** The queue a pod spawned anew starts with: what its journal kept, if the runtime keeps one. */
+  const restoredQueue = async (name: string): Promise<readonly string[]> => {
+    if (options.journal === undefined || pods.ref(name) !== undefined) return [];
+    const { queue, skipped } = await options.journal.load(name);
+    if (skipped > 0) {
+      diagnostics.record('warn', 'pod', 'skipped damaged entries of the notice journal', { pod: name, outcome: `skipped ${skipped}` });
     }
-    return ref;
+    return queue;
   };
 
   const validateSpawn = (spawn: SpawnPodOptions): void => {
@@ -274,8 +248,10 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
       assertRunning();
       validateSpawn(spawn);
       await preparePodRecord(store, spawn);
+      const restored = await restoredQueue(spawn.name);
       assertRunning();
-      return createPodHandle(spawn.name, runPod(spawn.name));
+      pods.run(spawn.name, restored);
+      return pods.handle(spawn.name)!;
     },
     async spawnPods(spawns, { onProgress } = {}) {
       assertRunning();
@@ -283,12 +259,13 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
       let done = 0;
       for (const spawn of spawns) {
         await preparePodRecord(store, spawn);
+        const restored = options.journal === undefined ? undefined : await restoredQueue(spawn.name);
         assertRunning();
-        runPod(spawn.name);
+        pods.run(spawn.name, restored);
         onProgress?.(++done, spawns.length);
       }
     },
-    pod: (name) => handle(validatePodName(name)),
+    pod: (name) => pods.handle(validatePodName(name)),
     discovery: (self) => createDiscovery(self, { store, liveness, ensure, notify }),
     startActor: (logic, options) => join(logic, root, options),
     stopActor(actor) {
@@ -297,10 +274,11 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     async stop() {
       if (stopped) return;
       stopped = true;
-      for (const ref of pods.values()) ref.send(STOP as unknown as PodEvent);
+      pods.stop();
       for (const actor of started) actor.send(STOP);
       root.stop();
       transport?.close?.();
+      await options.journal?.close?.();
     },
   };
 }

@@ -1,0 +1,184 @@
+/**
+ * The durable notice journal: one append-only file per pod, `<dir>/<name>.jsonl`,
+ * whose lines replay to the pod's queue of accepted notices:
+ * `{"a":"<message>"}` appends one, `{"c":<n>}` drops the `n` oldest (a turn
+ * consumed them, or the buffer overflowed), `{"s":[…]}` sets the whole queue.
+ * A change resolves once its line is on disk (`datasync`); changes that wait
+ * together are written and flushed together (group commit). When the file
+ * holds much more than the queue, it is rewritten as one `{"s":[…]}` line,
+ * atomically. A crash can only tear the last line, which a load skips.
+ */
+import { constants } from 'node:fs';
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorCode } from '../../core/errors.js';
+import type { NoticeJournal, NoticeQueueChange } from '../../core/types.js';
+import { validatePodName } from '../../core/validatePodName.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+/** Options of {@link createFsNoticeJournal}. */
+export interface FsNoticeJournalOptions {
+  /** Rewrite a pod's file once it is this many bytes larger than its queue (default 1 MiB). */
+  readonly compactAfterBytes?: number;
+  /** Largest file a load reads (default 256 MiB); a larger one loads as empty, with every line skipped. */
+  readonly maxFileBytes?: number;
+}
+
+interface PodFile {
+  readonly path: string;
+  handle: FileHandle | undefined;
+  /** Bytes in the file now, and bytes the queue alone would take. */
+  bytes: number;
+  /** The queue as the file replays to it, for rewriting. */
+  queue: string[];
+  lines: string[];
+  waiters: { resolve(): void; reject(error: unknown): void }[];
+  /** The running drain, awaited by `close` so no write is cut off. */
+  draining: Promise<void> | undefined;
+}
+
+const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
+
+function encode(change: NoticeQueueChange): string {
+  if ('queue' in change) return line({ s: change.queue });
+  let out = change.consumed > 0 ? line({ c: change.consumed }) : '';
+  for (const message of change.added) out += line({ a: message });
+  return out;
+}
+
+function apply(queue: string[], change: NoticeQueueChange): string[] {
+  if ('queue' in change) return [...change.queue];
+  if (change.consumed > 0) queue.splice(0, change.consumed);
+  queue.push(...change.added);
+  return queue;
+}
+
+/** The queue a file's text replays to; a line that is not one of ours (or a torn last one) is skipped. */
+export function replayNoticeJournal(text: string): { queue: string[]; skipped: number } {
+  let queue: string[] = [];
+  let skipped = 0;
+  const lines = text.split('\n');
+  // The text after the last newline is a line whose write a crash cut short.
+  if (lines.at(-1) !== '') skipped += 1;
+  for (const raw of lines.slice(0, -1)) {
+    let entry: unknown;
+    try {
+      entry = JSON.parse(raw);
+    } catch {
+      skipped += 1;
+      continue;
+    }
+    const { a, c, s } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    if (typeof a === 'string') queue.push(a);
+    else if (typeof c === 'number' && Number.isInteger(c) && c >= 0) queue.splice(0, c);
+    else if (Array.isArray(s) && s.every((m) => typeof m === 'string')) queue = [...(s as string[])];
+    else skipped += 1;
+  }
+  return { queue, skipped };
+}
+
+const queueBytes = (queue: readonly string[]): number => queue.reduce((sum, m) => sum + m.length + 8, 12);
+
+/** Creates a journal of notice queues under `dir` (created, mode 0700, on the first write). */
+export function createFsNoticeJournal(dir: string, options: FsNoticeJournalOptions = {}): NoticeJournal {
+  const compactAfter = options.compactAfterBytes ?? 1024 * 1024;
+  const maxFile = options.maxFileBytes ?? 256 * 1024 * 1024;
+  const files = new Map<string, PodFile>();
+
+  const fileOf = (pod: string): PodFile => {
+    let file = files.get(pod);
+    if (file === undefined) {
+      file = { path: join(dir, `${validatePodName(pod)}.jsonl`), handle: undefined, bytes: 0, queue: [], lines: [], waiters: [], draining: undefined };
+      files.set(pod, file);
+    }
+    return file;
+  };
+
+  const openForAppend = async (file: PodFile): Promise<FileHandle> => {
+    if (file.handle !== undefined) return file.handle;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // Links are never followed: a journal is a file of ours in `dir`.
+    file.handle = await open(file.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    file.bytes = (await file.handle.stat()).size;
+    return file.handle;
+  };
+
+  const compact = async (file: PodFile): Promise<void> => {
+    const text = line({ s: file.queue });
+    await file.handle?.close();
+    file.handle = undefined;
+    await writeFileAtomic(file.path, text);
+    file.bytes = Buffer.byteLength(text);
+  };
+
+  const drain = async (file: PodFile): Promise<void> => {
+    try {
+      while (file.lines.length > 0) {
+        const text = file.lines.splice(0).join('');
+        const waiters = file.waiters.splice(0);
+        try {
+          const handle = await openForAppend(file);
+          await handle.write(text);
+          await handle.datasync();
+          file.bytes += Buffer.byteLength(text);
+          if (file.bytes > compactAfter && file.bytes > 4 * queueBytes(file.queue)) await compact(file);
+          for (const waiter of waiters) waiter.resolve();
+        } catch (error) {
+          for (const waiter of waiters) waiter.reject(error);
+        }
+      }
+    } finally {
+      file.draining = undefined;
+    }
+  };
+
+  return {
+    async load(pod) {
+      const file = fileOf(pod);
+      let handle: FileHandle;
+      try {
+        handle = await open(file.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') return { queue: [], skipped: 0 };
+        // A link in place of a journal is not ours to read: nothing is restored from it.
+        if (errorCode(error) === 'ELOOP') return { queue: [], skipped: 1 };
+        throw error;
+      }
+      try {
+        const info = await handle.stat();
+        if (!info.isFile() || info.size > maxFile) return { queue: [], skipped: 1 };
+        const replayed = replayNoticeJournal(await handle.readFile('utf8'));
+        file.queue = replayed.queue;
+        return replayed;
+      } finally {
+        await handle.close();
+      }
+    },
+    record(pod, change) {
+      const file = fileOf(pod);
+      file.queue = apply(file.queue, change);
+      return new Promise<void>((resolve, reject) => {
+        file.lines.push(encode(change));
+        file.waiters.push({ resolve, reject });
+        file.draining ??= drain(file);
+      });
+    },
+    async remove(pod) {
+      const file = fileOf(pod);
+      files.delete(pod);
+      await file.draining;
+      await file.handle?.close();
+      await unlink(file.path).catch((error: unknown) => {
+        if (errorCode(error) !== 'ENOENT') throw error;
+      });
+    },
+    async close() {
+      const all = [...files.values()];
+      files.clear();
+      await Promise.all(all.map(async (file) => {
+        await file.draining;
+        await file.handle?.close();
+      }));
+    },
+  };
+}
