@@ -4,8 +4,12 @@
  * acknowledgement over the pod's Unix socket) against a raw Unix-socket
  * ping-pong of the same request line with an echo process, on a kept
  * connection. The goal is on the transport: the sender's records come from a
- * memory store. The `-fs-store` variant reads them from the shared file store
- * (two file reads per notify, whose cost `fs-ensure-and-notify` bounds).
+ * memory store, and the pod keeps no journal (`--no-journal`). The `-fs-store`
+ * variant reads them from the shared file store (two file reads per notify,
+ * whose cost `fs-ensure-and-notify` bounds). `durable-notify-vs-ping-pong-plus-fsync`
+ * is the same notify to a pod that journals every notice before acknowledging
+ * it, against the same ping-pong with the echo appending each line to a file and
+ * flushing it (`fdatasync`) before answering.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,6 +23,16 @@ import { NOTICE } from './createNotifyPair.js';
 import { alternate, result, type BenchResult, type Progress } from './stats.js';
 
 export const CROSS_PROCESS_GOAL = 2;
+export const DURABLE_NOTIFY_GOAL = 1.5;
+
+/** Which pod the notify goes to, and which echo answers the baseline. */
+export type CrossProcessKind = 'memory' | 'fs' | 'durable';
+
+const NAMES: Record<CrossProcessKind, string> = {
+  memory: 'cross-process-notify-vs-socket-ping-pong',
+  fs: 'cross-process-notify-fs-store-vs-socket-ping-pong',
+  durable: 'durable-notify-vs-ping-pong-plus-fsync',
+};
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -36,6 +50,16 @@ function pinned(command: string, args: string[]): [string, string[]] {
 const ECHO = `
 const net = require('node:net');
 const server = net.createServer((s) => s.on('data', (d) => s.write(d)));
+server.listen(process.argv[1], () => process.stdout.write('ready\\n'));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`;
+
+// The durable echo: every line is appended to a file and flushed to disk before it is answered.
+const DURABLE_ECHO = `
+const fs = require('node:fs');
+const net = require('node:net');
+const fd = fs.openSync(process.argv[2], 'a', 0o600);
+const server = net.createServer((s) => s.on('data', (d) => { fs.writeSync(fd, d); fs.fdatasyncSync(fd); s.write(d); }));
 server.listen(process.argv[1], () => process.stdout.write('ready\\n'));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
@@ -96,21 +120,25 @@ export async function measureCrossProcess(options: {
   rounds: number;
   warmup: number;
   batch: number;
-  store: 'memory' | 'fs';
+  kind: CrossProcessKind;
   progress?: Progress;
 }): Promise<BenchResult> {
-  const name = options.store === 'memory' ? 'cross-process-notify-vs-socket-ping-pong' : 'cross-process-notify-fs-store-vs-socket-ping-pong';
+  const { kind } = options;
+  const name = NAMES[kind];
+  const store = kind === 'fs' ? 'fs' : 'memory';
   const base = await mkdtemp(join(tmpdir(), 'podmesh-bench-'));
   const env = { ...process.env, PODMESH_HOME: join(base, 'home'), PODMESH_RUNTIME_DIR: join(base, 'run') };
   const children: ChildProcess[] = [];
   const runtime = createPodRuntime({
-    store: options.store === 'memory' ? createMemoryPodStore() : createFsPodStore(join(base, 'home', 'pods')),
+    store: store === 'memory' ? createMemoryPodStore() : createFsPodStore(join(base, 'home', 'pods')),
     transport: createSocketTransport({ runtimeDir: join(base, 'run') }),
     historyLimit: 16,
   });
   try {
     // --quiet: a pod does not print the notices it receives (terminal output is not the transport).
-    const pod = spawn(...pinned(process.execPath, [join(ROOT, 'bin/podmesh.js'), 'pod', 'start', 'target', '--quiet']), {
+    // Only the durable variant journals: the others measure the transport alone.
+    const journal = kind === 'durable' ? [] : ['--no-journal'];
+    const pod = spawn(...pinned(process.execPath, [join(ROOT, 'bin/podmesh.js'), 'pod', 'start', 'target', '--quiet', ...journal]), {
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -123,13 +151,14 @@ export async function measureCrossProcess(options: {
     }
     probe.close();
     const echoPath = join(base, 'echo.sock');
-    const echo = spawn(...pinned(process.execPath, ['-e', ECHO, echoPath]), { stdio: ['ignore', 'pipe', 'inherit'] });
+    const echoArgs = kind === 'durable' ? ['-e', DURABLE_ECHO, echoPath, join(base, 'echo.jsonl')] : ['-e', ECHO, echoPath];
+    const echo = spawn(...pinned(process.execPath, echoArgs), { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(echo);
     await waitForLine(echo, /ready/, 10_000);
 
     await runtime.store.write({ name: 'sender', peers: [], spawnedChildren: [] });
     // The memory store holds its own copy of the target's record (the pod process keeps its own).
-    if (options.store === 'memory') await runtime.store.write({ name: 'target', peers: [], spawnedChildren: [] });
+    if (store === 'memory') await runtime.store.write({ name: 'target', peers: [], spawnedChildren: [] });
     const view = runtime.discovery('sender');
     await view.registerPeer('target');
     const transport = createSocketTransport({ runtimeDir: join(base, 'run') });
@@ -170,10 +199,10 @@ export async function measureCrossProcess(options: {
       unit: 'us/op',
       value: sampled.value,
       baseline: sampled.baseline,
-      goal: options.store === 'memory' ? CROSS_PROCESS_GOAL : null,
+      goal: kind === 'memory' ? CROSS_PROCESS_GOAL : kind === 'durable' ? DURABLE_NOTIFY_GOAL : null,
       info: [
-        `value: sendWeakNotifyToLivePeer to a \`podmesh pod start\` process: ${options.store} store reads, liveness, decision, notify request + ack`,
-        `baseline: the same ${line.length}-byte request line echoed by a raw Unix-socket server process, on a kept connection`,
+        `value: sendWeakNotifyToLivePeer to a \`podmesh pod start${kind === 'durable' ? '' : ' --no-journal'}\` process: ${store} store reads, liveness, decision, notify request + ack${kind === 'durable' ? ' once journaled' : ''}`,
+        `baseline: the same ${line.length}-byte request line echoed by a raw Unix-socket server process, on a kept connection${kind === 'durable' ? ', each line appended to a file and fdatasync\'d before the answer' : ''}`,
         `median of ${sampled.samples} alternating batches of ${options.batch} per side; the pod's buffer drained untimed; pod and echo pinned to one CPU when taskset exists`,
       ],
     });

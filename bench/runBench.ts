@@ -24,6 +24,7 @@ export const BENCH_NAMES = [
   'fs-ensure-and-notify-vs-atomic-write',
   'cross-process-notify-vs-socket-ping-pong',
   'cross-process-notify-fs-store-vs-socket-ping-pong',
+  'durable-notify-vs-ping-pong-plus-fsync',
   'cli-help-vs-node-startup',
 ] as const;
 
@@ -134,9 +135,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult[
     'fs-ensure-and-notify-vs-atomic-write': () =>
       measureFsEnsureAndNotify({ rounds: sizes.fsRounds, warmup: sizes.fsWarmup, batch: sizes.fsBatch, progress }),
     'cross-process-notify-vs-socket-ping-pong': () =>
-      measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, store: 'memory', progress }),
+      measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, kind: 'memory', progress }),
     'cross-process-notify-fs-store-vs-socket-ping-pong': () =>
-      measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, store: 'fs', progress }),
+      measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, kind: 'fs', progress }),
+    'durable-notify-vs-ping-pong-plus-fsync': () =>
+      measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, kind: 'durable', progress }),
     'cli-help-vs-node-startup': () => measureCliStartup({ rounds: sizes.cliRounds, warmup: sizes.cliWarmup, progress }),
   };
 
