@@ -29,6 +29,7 @@ export { formatOutcome } from './core/formatOutcome.js';
 // Stores
 export { createMemoryPodStore, type MemoryPodStore } from './actors/stores/createMemoryPodStore.js';
 export { createFsPodStore } from './actors/stores/createFsPodStore.js';
+export { createFsNoticeJournal, type FsNoticeJournalOptions } from './actors/stores/createFsNoticeJournal.js';
 
 // Data
 export type {
@@ -37,6 +38,8 @@ export type {
   PodLiveness,
   PodMetadata,
   PodMetadataStore,
+  NoticeJournal,
+  NoticeQueueChange,
   PodStatus,
   PodTransport,
   Visibility,

@@ -21,6 +21,7 @@ const ROOT_VALUES = [
   'SelfPeerError',
   'StateMissingError',
   'TimeoutError',
+  'createFsNoticeJournal',
   'createFsPodStore',
   'createMemoryPodStore',
   'createPodRuntime',
