@@ -28,7 +28,7 @@ export { formatOutcome } from './core/formatOutcome.js';
 
 // Stores
 export { createMemoryPodStore, type MemoryPodStore } from './actors/stores/createMemoryPodStore.js';
-export { createFsPodStore } from './actors/stores/createFsPodStore.js';
+export { createFsPodStore, type FsPodStoreOptions } from './actors/stores/createFsPodStore.js';
 export { createFsNoticeJournal, type FsNoticeJournalOptions } from './actors/stores/createFsNoticeJournal.js';
 
 // Data

@@ -2,7 +2,7 @@
  * Pod metadata records as data: validation, normalisation and the stored text
  * form shared by every store. No I/O here.
  */
-import { CorruptMetadataError } from './errors.js';
+import { CorruptMetadataError, PodmeshError } from './errors.js';
 import type { PodMetadata } from './types.js';
 import { podNameProblem, validatePodName } from './validatePodName.js';
 
@@ -123,12 +123,54 @@ export function validateRecord(name: string, value: unknown): PodMetadata {
   return value as PodMetadata;
 }
 
+/** The deepest nesting of objects and arrays a stored record may have (the record itself is level 1). */
+export const MAX_RECORD_DEPTH = 64;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/**
+ * True when the JSON text nests objects and arrays deeper than `limit`, the
+ * outermost value being level 1. One pass and no recursion, so any text is
+ * safe to scan; brackets inside strings (escaped quotes included) do not
+ * count. It does not validate the JSON: `JSON.parse` does that after it.
+ */
+export function jsonNestingExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) {
+      // To the closing quote; a backslash always escapes the next code unit.
+      for (i += 1; i < text.length; i += 1) {
+        const inner = text.charCodeAt(i);
+        if (inner === BACKSLASH) i += 1;
+        else if (inner === QUOTE) break;
+      }
+    } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && depth > 0) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
 /**
  * Parses the stored text of `name`'s record, validates it and returns it
- * normalised. Throws {@link CorruptMetadataError} with a short reason; the
- * reason never quotes the text (JSON.parse messages do, so they are dropped).
+ * normalised. Throws {@link CorruptMetadataError} with a short reason (text
+ * nested deeper than {@link MAX_RECORD_DEPTH} included); the reason never
+ * quotes the text (JSON.parse messages do, so they are dropped).
  */
 export function parseRecord(name: string, text: string): PodMetadata {
+  // Before JSON.parse: what reads a record after it (deepFreeze, JSON.stringify) recurses.
+  if (jsonNestingExceeds(text, MAX_RECORD_DEPTH)) {
+    throw new CorruptMetadataError(name, `nested deeper than ${MAX_RECORD_DEPTH} levels`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -138,11 +180,16 @@ export function parseRecord(name: string, text: string): PodMetadata {
   return normalizeRecord(validateRecord(name, value));
 }
 
+// The fields a record's shape check knows; every other field is the caller's own.
+const KNOWN_FIELDS = new Set(['name', 'role', 'workspaceRoot', 'peers', 'spawnedChildren']);
+
 /**
  * Checks a record handed in by a caller (to `write`, or returned by an
  * `update` function) before it is stored as `name`. Bad names anywhere throw
  * `InvalidPodNameError`; a wrong shape or a changed name is misuse and throws
- * `TypeError`. Returns the record normalised.
+ * `TypeError`; a record that nests deeper than {@link MAX_RECORD_DEPTH} (so
+ * would not read back) or holds a cycle throws `PodmeshError` `invalid-argument`.
+ * Returns the record normalised.
  */
 export function checkRecordInput(name: string, value: unknown): PodMetadata {
   if (!isObject(value)) throw new TypeError('a pod record must be an object');
@@ -161,7 +208,32 @@ export function checkRecordInput(name: string, value: unknown): PodMetadata {
       throw new TypeError(`pod record field ${field} must be a string`);
     }
   }
+  for (const key of Object.keys(value)) {
+    // Known fields were checked above; anything else is the caller's and may nest.
+    if (!KNOWN_FIELDS.has(key) && key !== 'pendingPeers' && nestsDeeperThan(value[key], MAX_RECORD_DEPTH - 1)) {
+      throw new PodmeshError(
+        'invalid-argument',
+        `the record of pod ${JSON.stringify(name)} nests deeper than ${MAX_RECORD_DEPTH} levels (or holds a cycle)`,
+      );
+    }
+  }
   return normalizeRecord(value as PodMetadata);
+}
+
+/**
+ * True when `value` nests objects and arrays deeper than `limit` (a cycle
+ * always does). A walk with its own stack, so no value can overflow the call
+ * stack here, as JSON.stringify and deepFreeze would on it later.
+ */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    if (typeof entry.value !== 'object' || entry.value === null) continue;
+    if (entry.depth > limit) return true;
+    for (const child of Object.values(entry.value)) stack.push({ value: child, depth: entry.depth + 1 });
+  }
+  return false;
 }
 
 /** Freezes `value` and everything reachable from it; returns it. */
@@ -180,13 +252,6 @@ export interface StoredRecord {
   readonly text: string;
 }
 
-/**
- * Checks and normalises a caller's record for `name` ({@link checkRecordInput})
- * and turns it into its stored form. The record is a deeply frozen copy that
- * went through JSON, so every store returns exactly what the file store would
- * read back (fields holding `undefined` disappear, unknown fields stay).
- */
-const KNOWN_FIELDS = new Set(['name', 'role', 'workspaceRoot', 'peers', 'spawnedChildren']);
 // Shared by every record with no peers or children: 100,000 idle pods, 200,000 fewer arrays.
 const NO_NAMES: readonly string[] = Object.freeze([]);
 const frozenNames = (names: readonly string[]): readonly string[] =>
@@ -211,6 +276,12 @@ export function toFrozenRecord(name: string, value: unknown): PodMetadata {
   });
 }
 
+/**
+ * Checks and normalises a caller's record for `name` ({@link checkRecordInput})
+ * and turns it into its stored form. The record is a deeply frozen copy that
+ * went through JSON, so every store returns exactly what the file store would
+ * read back (fields holding `undefined` disappear, unknown fields stay).
+ */
 export function toStoredRecord(name: string, value: unknown): StoredRecord {
   const text = `${JSON.stringify(checkRecordInput(name, value), null, 2)}\n`;
   return { record: deepFreeze(JSON.parse(text) as PodMetadata), text };

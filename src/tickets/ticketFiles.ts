@@ -172,12 +172,17 @@ export async function readTicketFolder(dir: string, id: string): Promise<Ticket 
   return Object.freeze(ticket);
 }
 
-/** Creates the folder of a new ticket; `false` when it already exists (another board took the id). */
+/**
+ * Creates the folder of a new ticket; `false` when it already exists (another
+ * board took the id). It and any folder made on the way to it are 0700 (less
+ * by the umask): ticket bodies are their owner's only, as their files are
+ * (0600, from writeFileAtomic). An existing folder keeps its mode.
+ */
 export async function createTicketFolder(dir: string, id: string): Promise<boolean> {
   if (!isTicketId(id)) throw new Error('not a ticket id');
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   try {
-    await mkdir(join(dir, id));
+    await mkdir(join(dir, id), { mode: 0o700 });
     return true;
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;

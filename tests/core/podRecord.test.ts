@@ -1,8 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CorruptMetadataError, InvalidPodNameError } from '../../src/core/errors.js';
+import { CorruptMetadataError, InvalidPodNameError, PodmeshError } from '../../src/core/errors.js';
 import {
   checkRecordInput,
+  MAX_RECORD_DEPTH,
   normalizeRecord,
   parseRecord,
   recordProblem,
@@ -17,6 +18,7 @@ const podRecord = suite('podRecord');
 
 const invalidName = (error: unknown): boolean => error instanceof InvalidPodNameError;
 const typeError = (error: unknown): boolean => error instanceof TypeError;
+const invalidArgument = (error: unknown): boolean => error instanceof PodmeshError && error.code === 'invalid-argument';
 
 function corruptReason(fn: () => unknown): string {
   try {
@@ -112,6 +114,26 @@ podRecord('should reject caller records of the wrong shape or name as TypeError'
   assert.throws(() => checkRecordInput('a', { name: 'a', peers: [] }), typeError);
   assert.throws(() => checkRecordInput('a', { name: 'a', role: 1, peers: [], spawnedChildren: [] }), typeError);
   assert.throws(() => checkRecordInput('a', null), typeError);
+});
+
+podRecord('should refuse caller records nested deeper than the store reads back, or holding a cycle', () => {
+  const nested = (levels: number): unknown => {
+    let value: unknown = 'leaf';
+    for (let i = 0; i < levels; i += 1) value = i % 2 === 0 ? [value] : { inner: value };
+    return value;
+  };
+  // The record is level 1, so its own field may hold 63 more levels: exactly what parseRecord accepts.
+  const deepest = { name: 'a', peers: [], spawnedChildren: [], extra: nested(MAX_RECORD_DEPTH - 1) };
+  const stored = toStoredRecord('a', deepest);
+  assert.equal(parseRecord('a', stored.text), stored.record);
+  const tooDeep = { name: 'a', peers: [], spawnedChildren: [], extra: nested(MAX_RECORD_DEPTH) };
+  assert.throws(() => parseRecord('a', JSON.stringify(tooDeep)), (error: unknown) => error instanceof CorruptMetadataError);
+  assert.throws(() => checkRecordInput('a', tooDeep), invalidArgument);
+  // Far past the call stack: the same typed error, never a RangeError from JSON.stringify.
+  assert.throws(() => toStoredRecord('a', { ...tooDeep, extra: nested(200_000) }), invalidArgument);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  assert.throws(() => checkRecordInput('a', { name: 'a', peers: [], spawnedChildren: [], cyclic }), invalidArgument);
 });
 
 podRecord('should turn a record into pretty JSON and a frozen copy that reads back the same', () => {

@@ -10,11 +10,16 @@
  * exist (a pod that was just deleted) would spin for the whole budget instead
  * of failing at once with ENOENT.
  *
+ * Something at `<file>.lock` that is not a folder (a file, a link) is no lock
+ * of this module's: nobody refreshes it, proper-lockfile can neither take it
+ * over nor go past it, so it is removed, where it would block every taker.
+ *
  * Known limit (moxystudio/node-proper-lockfile#121): taking over a stale lock
  * is an rmdir followed by a mkdir, so two waiters that find the same stale
  * lock within a few system calls of each other can both get it. That needs a
  * holder that died holding the lock and a race on that exact instant.
  */
+import { lstat, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lock } from 'proper-lockfile';
 import { errorCode, PodmeshError } from '../../core/errors.js';
@@ -68,9 +73,31 @@ const DEFAULT_STALE = 10_000;
 const DEFAULT_MAX_WAIT = 15_000;
 const DEFAULT_MIN_DELAY = 2;
 const DEFAULT_MAX_DELAY = 50;
+// Removals of a non-folder lock retried at once; past that, the waits and maxWait apply.
+const MAX_REMOVALS = 3;
 
 /**
- * Takes the lock on `file`, waiting while another holder has it. The folder
+ * Removes what sits at `lock` when it is not a folder (a file, a link), so not
+ * a lock of this module's: no holder refreshes it and proper-lockfile can
+ * neither take it over nor go past it. True when it was removed (or is gone).
+ * unlink never removes a folder, so a real lock made in between is kept.
+ */
+async function removeNonFolderLock(lock: string): Promise<boolean> {
+  try {
+    if ((await lstat(lock)).isDirectory()) return false;
+    await unlink(lock);
+    return true;
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') return true;
+    if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EPERM') return false;
+    throw error;
+  }
+}
+
+/**
+ * Takes the lock on `file`, waiting while another holder has it. Something
+ * other than a folder at `<file>.lock` is no lock: it is removed. The folder
  * holding `file` must exist (else it rejects at once with the ENOENT or
  * ENOTDIR of the mkdir); `file` itself need not. The path is used as given
  * (no realpath), so give every process the same absolute path.
@@ -96,6 +123,7 @@ export async function lockFile(file: string, options: FileLockOptions = {}): Pro
     }
   };
   const started = performance.now();
+  let removals = 0;
   for (let attempt = 0; ; attempt += 1) {
     let release: () => Promise<void>;
     try {
@@ -107,8 +135,17 @@ export async function lockFile(file: string, options: FileLockOptions = {}): Pro
         onCompromised,
       });
     } catch (error) {
-      // proper-lockfile's own code for a lock someone else holds.
-      if (errorCode(error) !== 'ELOCKED') throw error;
+      // ELOCKED: proper-lockfile's own code for a lock someone else holds;
+      // ENOTDIR may be its rmdir of a stale lock that is a file.
+      const code = errorCode(error);
+      const removed = (code === 'ELOCKED' || code === 'ENOTDIR') && (await removeNonFolderLock(`${file}.lock`));
+      if (removed) {
+        removals += 1;
+        // No lock was there: try again at once, unless something keeps putting one back.
+        if (removals <= MAX_REMOVALS) continue;
+      } else if (code !== 'ELOCKED') {
+        throw error;
+      }
       const waited = performance.now() - started;
       if (waited >= maxWait) {
         throw new FileLockError('lock-timeout', file, `gave up waiting for the lock on ${file} after ${Math.round(waited)} ms`, {

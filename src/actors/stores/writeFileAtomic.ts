@@ -10,17 +10,31 @@ import { errorCode } from '../../core/errors.js';
 
 let counter = 0;
 const MAX_TEMP_ATTEMPTS = 16;
+const TEMP_SUFFIX = '.tmp';
 
-/** Creates a fresh temp file next to `path`: `.<base>.<pid>.<n>.tmp`. */
+/**
+ * The pid of the process that made `entry`, when `entry` is the name of one
+ * of {@link writeFileAtomic}'s temp files for a file named `base`
+ * (`.<base>.<pid>.<n>.tmp`), else `undefined`.
+ */
+export function tempFileWriter(base: string, entry: string): number | undefined {
+  const prefix = `.${base}.`;
+  if (!entry.startsWith(prefix) || !entry.endsWith(TEMP_SUFFIX)) return undefined;
+  const match = /^(\d{1,10})\.\d{1,16}$/.exec(entry.slice(prefix.length, -TEMP_SUFFIX.length));
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** Creates a fresh temp file next to `path`: `.<base>.<pid>.<n>.tmp`, readable by its owner only. */
 async function openTemp(path: string): Promise<{ temp: string; handle: FileHandle }> {
   const folder = dirname(path);
   const base = basename(path);
   for (let attempt = 1; ; attempt += 1) {
     counter += 1;
-    const temp = join(folder, `.${base}.${process.pid}.${counter}.tmp`);
+    const temp = join(folder, `.${base}.${process.pid}.${counter}${TEMP_SUFFIX}`);
     try {
-      // 'wx' never reuses a leftover of a crashed process that had the same pid.
-      return { temp, handle: await open(temp, 'wx') };
+      // 'wx' never reuses a leftover of a crashed process that had the same pid;
+      // 0600, as records and ticket bodies are nobody else's to read (the rename keeps the mode).
+      return { temp, handle: await open(temp, 'wx', 0o600) };
     } catch (error) {
       if (errorCode(error) !== 'EEXIST' || attempt >= MAX_TEMP_ATTEMPTS) throw error;
     }
@@ -47,7 +61,8 @@ async function syncFolder(folder: string): Promise<void> {
  * old content or the new one, never a torn file: it writes a temp file in the
  * same folder, fsyncs it, renames it over `path`, then fsyncs the folder.
  * On failure before the rename the temp file is removed and `path` is untouched.
- * The folder must exist.
+ * The folder must exist. The new file is its owner's only (mode 0600, less by
+ * the umask), whatever the mode of the file it replaces.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const { temp, handle } = await openTemp(path);
