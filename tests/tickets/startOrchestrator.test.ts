@@ -316,5 +316,35 @@ boundaries('should reject waiting and later calls when the orchestrator actor fa
   assert.ok(runtime.diagnostics.recent().some((r) => r.scope === 'runtime' && r.fields.actor === 'orchestrator:yoi-orchestrator'));
 });
 
+boundaries('should take 1,000 pending lifecycle events without a process warning, each answered in order', async () => {
+  const { orchestrator } = await start();
+  const id = await ticketIn(orchestrator);
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error): void => void warnings.push(warning);
+  process.on('warning', onWarning);
+  try {
+    const pending = Array.from({ length: 1_000 }, (_, i) =>
+      orchestrator.handleToolResult({
+        toolName: 'TicketComment',
+        isError: false,
+        summary: `Commented ${i}`,
+        content: JSON.stringify({ ok: true, ticket: id, event: 'comment' }),
+      }),
+    );
+    const results = await Promise.all(pending);
+    assert.is(results.length, 1_000);
+    assert.ok(results.every((result) => result !== null && result.ensure.type === 'ensured'));
+    assert.equal(
+      results.map((result) => Number(/Commented (\d+)/.exec(result!.notice)?.[1])),
+      results.map((_, i) => i),
+    );
+    // Warnings are emitted on the next tick: let them arrive before looking.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(warnings.map((warning) => warning.name), []);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
+
 boundaries.run();
 
