@@ -2,7 +2,8 @@
  * Runs every `tests/**\/*.test.ts` suite in one process with uvu, then prints the
  * plain closing line `N passed, N failed` that CI reads.
  *
- * Usage: tsx scripts/test.ts [--help] [filter...]   (a filter keeps files whose path contains it)
+ * Usage: tsx scripts/test.ts [--help] [filter...]   (a filter keeps files whose path under
+ * the checkout contains it, in any case: `fuzz` keeps tests/fuzz/ and podProtocolFuzz.test.ts)
  */
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  process.stdout.write('usage: npm test [-- filter...]\nRuns the uvu suites under tests/ whose path contains a filter (all by default).\n');
+  process.stdout.write('usage: npm test [-- filter...]\nRuns the uvu suites under tests/ whose path contains a filter, in any case (all by default).\n');
   process.exit(0);
 }
 
@@ -25,8 +26,9 @@ function findTests(dir: string): string[] {
 }
 
 const root = resolve(import.meta.dirname, '..');
+const filters = args.map((filter) => filter.toLowerCase());
 const files = findTests(join(root, 'tests')).filter(
-  (file) => args.length === 0 || args.some((filter) => file.includes(filter)),
+  (file) => filters.length === 0 || filters.some((filter) => relative(root, file).toLowerCase().includes(filter)),
 );
 
 // uvu's own CLI protocol: defer execution, give each file its own queue.

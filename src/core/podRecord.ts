@@ -164,9 +164,12 @@ export function jsonNestingExceeds(text: string, limit: number): boolean {
  * Parses the stored text of `name`'s record, validates it and returns it
  * normalised. Throws {@link CorruptMetadataError} with a short reason (text
  * nested deeper than {@link MAX_RECORD_DEPTH} included); the reason never
- * quotes the text (JSON.parse messages do, so they are dropped).
+ * quotes the text (JSON.parse messages do, so they are dropped). A leading
+ * byte-order mark is ignored.
  */
-export function parseRecord(name: string, text: string): PodMetadata {
+export function parseRecord(name: string, stored: string): PodMetadata {
+  // A leading byte-order mark (an editor's) is ignored, as JSON allows: both stores read it alike.
+  const text = stored.charCodeAt(0) === 0xfeff ? stored.slice(1) : stored;
   // Before JSON.parse: what reads a record after it (deepFreeze, JSON.stringify) recurses.
   if (jsonNestingExceeds(text, MAX_RECORD_DEPTH)) {
     throw new CorruptMetadataError(name, `nested deeper than ${MAX_RECORD_DEPTH} levels`);

@@ -7,6 +7,11 @@ export const MAX_POD_NAME_BYTES = 128;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const encoder = new TextEncoder();
 
+// ES2024's `String.prototype.isWellFormed` (Node >= 20); the project's lib is ES2023.
+interface WellFormedString {
+  isWellFormed(): boolean;
+}
+
 /**
  * Why `name` is not a valid pod name, or `undefined` when it is valid.
  * Cheap enough for hot paths: most names are short ASCII.
@@ -17,6 +22,10 @@ export function podNameProblem(name: unknown): string | undefined {
   if (name === '.' || name === '..') return 'a relative path segment';
   if (name.includes('/') || name.includes('\\')) return 'contains a path separator';
   if (CONTROL.test(name)) return 'contains a control character';
+  // A lone surrogate has no UTF-8 form: the file system would store it as U+FFFD,
+  // so '\ud800' and '\udfff' would share one folder. Native and O(1) for the
+  // one-byte (Latin-1) strings most names are.
+  if (!(name as unknown as WellFormedString).isWellFormed()) return 'is not well-formed UTF-16 (a lone surrogate)';
   if (name.trim() !== name) return 'has leading or trailing whitespace';
   // A UTF-16 unit takes at most 3 UTF-8 bytes, so short names skip the encoding.
   if (name.length * 3 > MAX_POD_NAME_BYTES && encoder.encode(name).length > MAX_POD_NAME_BYTES) {
@@ -33,7 +42,8 @@ export function isValidPodName(name: unknown): name is string {
 /**
  * Returns `name` when it is a valid pod name, else throws {@link InvalidPodNameError}.
  * A valid name is non-empty, not `.` or `..`, has no `/`, `\` or control
- * character, no leading or trailing whitespace, and fits 128 UTF-8 bytes.
+ * character, is well-formed UTF-16 (no lone surrogate), has no leading or
+ * trailing whitespace, and fits 128 UTF-8 bytes.
  */
 export function validatePodName(name: unknown): string {
   const problem = podNameProblem(name);

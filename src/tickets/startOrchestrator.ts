@@ -175,7 +175,7 @@ async function start(runtime: PodRuntime, { workspaceRoot, tickets }: StartOrche
     // A result from elsewhere: the state in a notice is the board's, read now; an unknown ticket does nothing.
     const ticket = await board.get(lifecycle.ticket).catch(() => undefined);
     if (ticket === undefined) return null;
-    return hook(noticeFor(ticket, lifecycle, (result as ToolResult).summary));
+    return hook(noticeFor(ticket, lifecycle, lifecycle.summary));
   };
 
   const run = createTicketToolRunner(board);

@@ -17,6 +17,8 @@ export interface LifecycleEvent {
   /** `comment/<event>`, `review/<review>`, `state/<from>-><to>` or `close/resolution`. */
   readonly kind: string;
   readonly refFile: TicketRefFile;
+  /** The result's summary when it is a string, else `''`: read once, inside the guard. */
+  readonly summary: string;
 }
 
 /** The fields of a notice; each is made one line and bounded by {@link buildTicketNotice}. */
@@ -55,7 +57,7 @@ function record(value: unknown): Record<string, unknown> | undefined {
 }
 
 /** What a lifecycle event is, without its ticket. */
-export type LifecycleKind = Omit<LifecycleEvent, 'ticket'>;
+export type LifecycleKind = Omit<LifecycleEvent, 'ticket' | 'summary'>;
 
 /**
  * The lifecycle table: the event kind and ref file of a successful tool's
@@ -103,7 +105,10 @@ export function lifecycleEvent(result: unknown): LifecycleEvent | null {
     const { ticket } = data;
     if (typeof ticket !== 'string' || !TICKET_ID.test(ticket)) return null;
     const found = lifecycleKind(toolName, data);
-    return found === undefined ? null : { ticket, ...found };
+    if (found === undefined) return null;
+    // Read here, where a throwing getter is caught, never again by the caller.
+    const { summary } = fields;
+    return { ticket, ...found, summary: typeof summary === 'string' ? summary : '' };
   } catch {
     // A hostile object (throwing getter, proxy) is simply not a lifecycle event.
     return null;

@@ -62,6 +62,12 @@ podRecord('should report unparsable text without quoting it', () => {
   }
 });
 
+podRecord('should ignore a leading byte-order mark, as the file store decoder does', () => {
+  const text = '{"name":"p","peers":["b","a"],"spawnedChildren":[]}';
+  assert.equal(parseRecord('p', `\ufeff${text}`), parseRecord('p', text));
+  assert.throws(() => parseRecord('p', `\ufeff\ufeff${text}`), (error: unknown) => error instanceof CorruptMetadataError);
+});
+
 podRecord('should reject values that are not valid records', () => {
   const base = { name: 'a', peers: [], spawnedChildren: [] };
   const bad: unknown[] = [

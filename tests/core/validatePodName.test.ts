@@ -43,6 +43,13 @@ const INVALID: readonly [label: string, name: unknown][] = [
   ['43 日 (129 bytes)', '日'.repeat(43)],
   ['65 é (130 bytes)', 'é'.repeat(65)],
   ['33 emoji (132 bytes)', '😀'.repeat(33)],
+  ['a lone high surrogate', '\ud800'],
+  ['a lone low surrogate', '\udfff'],
+  ['a lone low surrogate inside', 'a\udfffb'],
+  ['a high surrogate at the end', 'pod\ud83d'],
+  ['a low surrogate at the start', '\ude00pod'],
+  ['a surrogate pair in the wrong order', 'a\ude00\ud83db'],
+  ['two high surrogates', 'a\ud83d\ud83db'],
   ['undefined', undefined],
   ['null', null],
   ['number', 42],
@@ -110,6 +117,40 @@ names('should return valid names unchanged', () => {
     assert.is(validatePodName(name), name, name);
     assert.ok(isValidPodName(name), name);
     assert.is(podNameProblem(name), undefined, name);
+  }
+});
+
+const LONE_SURROGATE_REASON = 'is not well-formed UTF-16 (a lone surrogate)';
+
+names('should reject a lone surrogate with a reason that says so', () => {
+  for (const name of ['\ud800', '\udbff', '\udc00', '\udfff', 'a\udfffb', 'pod\ud83d', '\ude00pod', 'a\ude00\ud83db', '😀\ud83d']) {
+    const error = rejection(name);
+    assert.is(error.reason, LONE_SURROGATE_REASON, JSON.stringify(name));
+    assert.is(error.message, `invalid pod name: ${LONE_SURROGATE_REASON}`);
+  }
+});
+
+names('should refuse both names that once shared the folder U+FFFD', () => {
+  // Both encode to the same UTF-8 bytes (EF BF BD), so a file store would map them to one folder.
+  assert.equal(Buffer.from('\ud800', 'utf8'), Buffer.from('\udfff', 'utf8'));
+  assert.equal(Buffer.from('\ud800', 'utf8'), Buffer.from('\ufffd', 'utf8'));
+  assert.is(isValidPodName('\ud800'), false);
+  assert.is(isValidPodName('\udfff'), false);
+  // U+FFFD itself is a real character and stays a valid name of its own.
+  assert.is(validatePodName('\ufffd'), '\ufffd');
+});
+
+names('should refuse both names of the pair the fuzzer shrank to (tests/fuzz/podNames.test.ts)', () => {
+  // Found by "names: UTF-8 bytes are injective on valid names" before the fix: two names, one folder.
+  const pair = ['\u{10000}aa\udbff\u{10000}a\u{10000}', '\u{10000}aa\ud800\u{10000}a\u{10000}'];
+  assert.equal(Buffer.from(pair[0]!, 'utf8'), Buffer.from(pair[1]!, 'utf8'));
+  for (const name of pair) assert.is(rejection(name).reason, LONE_SURROGATE_REASON);
+});
+
+names('should accept surrogate pairs (astral characters) anywhere in a name', () => {
+  for (const name of ['😀', 'a😀', '😀b', '𝒜𝒷𝒸', 'x\ud83d\ude00y']) {
+    assert.is(validatePodName(name), name, JSON.stringify(name));
+    assert.is(podNameProblem(name), undefined);
   }
 });
 

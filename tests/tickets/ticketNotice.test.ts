@@ -54,7 +54,7 @@ notice('should recognise every row of the lifecycle table', () => {
     [result('TicketClose', { ok: true, ticket: ID }), 'close/resolution', 'resolution.md'],
   ];
   for (const [input, kind, refFile] of rows) {
-    assert.equal(lifecycleEvent(input), { ticket: ID, kind, refFile }, input.toolName);
+    assert.equal(lifecycleEvent(input), { ticket: ID, kind, refFile, summary: 'whatever' }, input.toolName);
   }
 });
 
@@ -106,6 +106,20 @@ notice('should ignore passive tools, errors and malformed results', () => {
   for (const [index, value] of ignored.entries()) {
     assert.is(lifecycleEvent(value), null, `case ${index}`);
   }
+});
+
+notice('should read the summary once inside its guard: a throwing summary makes no event (fuzz counterexample)', () => {
+  const content = JSON.stringify({ ok: true, ticket: ID, event: 'comment' });
+  const throwing = {
+    toolName: 'TicketComment',
+    isError: false,
+    content,
+    get summary(): string {
+      throw new Error('hostile summary');
+    },
+  };
+  assert.is(lifecycleEvent(throwing), null);
+  assert.equal(lifecycleEvent({ toolName: 'TicketComment', isError: false, content, summary: 7 }), { ticket: ID, kind: 'comment/comment', refFile: 'thread.md', summary: '' });
 });
 
 notice('should build the seven lines of a notice', () => {
