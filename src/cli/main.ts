@@ -44,6 +44,23 @@ function usage(): string {
   ].join('\n');
 }
 
+/**
+ * Makes a closed pipe on stdout or stderr (`podmesh pod state x | head -1`)
+ * cost only the output: Node ignores SIGPIPE and reports the failed write as
+ * an `error` event, which unheard is an uncaught exception with a stack trace.
+ * Heard here, the stream stops (later writes are dropped) and the command runs
+ * to its end and exits with its own code. Any other stream error still throws.
+ */
+export function quietBrokenPipes(streams: readonly NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    stream.on('error', (error: unknown) => {
+      const code = errorCode(error);
+      if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') return;
+      throw error;
+    });
+  }
+}
+
 /** Runs the CLI with `args` (without node and the script); resolves to the exit code. */
 export async function main(args: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = args;

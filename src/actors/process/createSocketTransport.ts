@@ -5,7 +5,8 @@ import { errorLine } from '../../core/text.js';
 import type { PodLiveness, PodTransport } from '../../core/types.js';
 import { isValidPodName } from '../../core/validatePodName.js';
 import { podSocketPath } from './podPaths.js';
-import { createLineReader, encodeLine, MAX_RESPONSE_LINE_BYTES, type PodMethod, type PodSnapshotMessage } from './podProtocol.js';
+import { exceedsBytes } from './jsonLimits.js';
+import { createLineReader, encodeLine, MAX_REQUEST_LINE_BYTES, MAX_RESPONSE_LINE_BYTES, type PodMethod, type PodSnapshotMessage } from './podProtocol.js';
 
 /** Options of {@link createSocketTransport}. */
 export interface SocketTransportOptions {
@@ -33,6 +34,21 @@ export class PodRequestError extends PodmeshError {
     message: string,
   ) {
     super('request-rejected', message);
+  }
+}
+
+/**
+ * A request refused before it was sent: its encoded line is longer than a pod
+ * accepts ({@link MAX_REQUEST_LINE_BYTES}). A message under a sender's limit
+ * can grow past it once JSON-escaped (quotes, newlines, control characters).
+ * `reason` is `line-too-long`, as the pod would have answered.
+ */
+export class RequestTooLongError extends PodRequestError {
+  constructor(
+    readonly method: PodMethod,
+    readonly bytes: number,
+  ) {
+    super('line-too-long', `the ${method} request is ${bytes} bytes as a protocol line, over the pod's limit of ${MAX_REQUEST_LINE_BYTES} bytes (MAX_REQUEST_LINE_BYTES); nothing was sent`);
   }
 }
 
@@ -149,12 +165,19 @@ export function createSocketTransport(options: SocketTransportOptions): SocketTr
   const send = (connection: Connection, method: PodMethod, params: Record<string, unknown> | undefined, timeoutMs: number): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const id = connection.nextId++;
+      // Throws (a rejection) on params JSON cannot encode, before anything waits.
+      const line = encodeLine(params === undefined ? { id, method } : { id, method, params });
+      // The newline is not part of the pod's limit.
+      if (exceedsBytes(line, MAX_REQUEST_LINE_BYTES + 1)) {
+        reject(new RequestTooLongError(method, Buffer.byteLength(line) - 1));
+        return;
+      }
       const timer = setTimeout(() => {
         connection.pending.delete(id);
         reject(new Error(`no answer to ${method} within ${timeoutMs} ms`));
       }, timeoutMs);
       connection.pending.set(id, { resolve, reject, timer });
-      connection.socket.write(encodeLine(params === undefined ? { id, method } : { id, method, params }));
+      connection.socket.write(line);
     });
 
   const request = async (

@@ -4,13 +4,16 @@
  * pods with liveness from the OS, and the folders both use.
  */
 export { startPodServer, type PodServer, type PodServerOptions, type PodToolHandler } from './startPodServer.js';
-export { createSocketTransport, PodRequestError, type SocketTransport, type SocketTransportOptions } from './createSocketTransport.js';
-export { resolvePodmeshPaths, podSocketPath, MAX_SOCKET_PATH_BYTES, type PodmeshPaths } from './podPaths.js';
+export { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './servePodConnection.js';
+export { MAX_QUEUED_RUNS, MAX_RUN_INPUT_BYTES } from './createPodRequestAnswerer.js';
+export { createSocketTransport, PodRequestError, RequestTooLongError, type SocketTransport, type SocketTransportOptions } from './createSocketTransport.js';
+export { resolvePodmeshPaths, podSocketPath, MAX_SOCKET_PATH_BYTES, UnsafeRuntimeDirError, type PodmeshPaths } from './podPaths.js';
 export { PodAlreadyRunningError } from './acquirePodLock.js';
 export {
   POD_METHODS,
   MAX_REQUEST_LINE_BYTES,
   MAX_RESPONSE_LINE_BYTES,
+  MAX_PARAMS_DEPTH,
   type PodMethod,
   type PodRequest,
   type PodResponse,

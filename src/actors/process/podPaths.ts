@@ -1,7 +1,7 @@
-import { mkdir, chmod } from 'node:fs/promises';
+import { chmod, lstat, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { PodmeshError } from '../../core/errors.js';
+import { dirname, join, resolve } from 'node:path';
+import { errorCode, PodmeshError } from '../../core/errors.js';
 import { validatePodName } from '../../core/validatePodName.js';
 
 /** Where podmesh keeps durable state and runtime sockets. */
@@ -10,7 +10,7 @@ export interface PodmeshPaths {
   readonly home: string;
   readonly podsDir: string;
   readonly ticketsDir: string;
-  /** Sockets and per-name locks; created with mode 0700. */
+  /** Sockets and per-name locks; created with mode 0700 when missing (an existing folder is left as it is). */
   readonly runtimeDir: string;
 }
 
@@ -30,11 +30,59 @@ export function resolvePodmeshPaths(
   return { home, podsDir: join(home, 'pods'), ticketsDir: join(home, 'tickets'), runtimeDir };
 }
 
-/** Creates the runtime folder (and a pod's folder in it) private to this user: mode 0700. */
+/**
+ * A runtime folder that podmesh will not use: a pod's folder that is a link
+ * or not a folder, or that belongs to another user. Code `invalid-argument`.
+ */
+export class UnsafeRuntimeDirError extends PodmeshError {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super('invalid-argument', `refusing the runtime folder ${path}: ${reason}`);
+  }
+}
+
+/**
+ * Creates `path` and any missing parents with mode 0700, and chmods to 0700
+ * only the folders it created (mkdir's mode is filtered by the umask). A
+ * folder that already exists is never changed: the runtime dir may be a shared
+ * one such as `/tmp`, whose mode is not podmesh's to decide.
+ */
 export async function ensurePrivateDir(path: string): Promise<void> {
-  await mkdir(path, { recursive: true, mode: 0o700 });
-  // mkdir's mode is filtered by the umask and does not change an existing folder.
-  await chmod(path, 0o700);
+  const target = resolve(path);
+  const first = await mkdir(target, { recursive: true, mode: 0o700 });
+  if (first === undefined) return;
+  // `first` is the top folder mkdir created: it and every folder below it down to `target` are ours.
+  for (let folder = target; ; folder = dirname(folder)) {
+    await chmod(folder, 0o700);
+    if (folder === first || dirname(folder) === folder) break;
+  }
+}
+
+/**
+ * Makes the folder of pod `name` under `runtimeDir` (`<runtimeDir>/<name>`),
+ * creating the runtime dir as {@link ensurePrivateDir} does, and returns its
+ * path. The pod's folder is created 0700; one that exists must be a real
+ * folder of this user: a link there is never followed (checked with `lstat`),
+ * so a planted symlink cannot redirect the pod's socket and lock.
+ */
+export async function ensurePodRuntimeDir(runtimeDir: string, name: string): Promise<string> {
+  const podDir = podRuntimeDir(runtimeDir, name);
+  await ensurePrivateDir(runtimeDir);
+  try {
+    await mkdir(podDir, { mode: 0o700 });
+    await chmod(podDir, 0o700);
+    return podDir;
+  } catch (error) {
+    if (errorCode(error) !== 'EEXIST') throw error;
+  }
+  const stats = await lstat(podDir);
+  if (stats.isSymbolicLink()) throw new UnsafeRuntimeDirError(podDir, 'it is a symbolic link');
+  if (!stats.isDirectory()) throw new UnsafeRuntimeDirError(podDir, 'it is not a folder');
+  const uid = process.getuid?.();
+  if (uid !== undefined && stats.uid !== uid) throw new UnsafeRuntimeDirError(podDir, `it belongs to another user (uid ${stats.uid})`);
+  return podDir;
 }
 
 /** Longest Unix socket path (sun_path is 108 bytes with its NUL on Linux). */

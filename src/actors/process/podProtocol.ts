@@ -7,6 +7,7 @@
  */
 
 import type { PodActivity, PodStatus } from '../../core/types.js';
+import { nestsDeeperThan } from './jsonLimits.js';
 
 /** Requests a pod accepts; `tool` only on an orchestrator pod. */
 export const POD_METHODS = ['ping', 'notify', 'run', 'pause', 'resume', 'stop', 'state', 'tool'] as const;
@@ -15,8 +16,12 @@ export type PodMethod = (typeof POD_METHODS)[number];
 
 /** Longest request line a pod accepts. */
 export const MAX_REQUEST_LINE_BYTES = 1024 * 1024;
-/** Longest response line a client accepts (a `state` can be large). */
+/** Longest response line a client accepts, and a pod sends (a `state` can be large). */
 export const MAX_RESPONSE_LINE_BYTES = 64 * 1024 * 1024;
+/** Deepest nesting of a request's `params` (`params` itself is level 1); deeper is `invalid-params`. */
+export const MAX_PARAMS_DEPTH = 64;
+/** Longest string id. */
+export const MAX_ID_LENGTH = 200;
 
 /** What a pod sends on connect and on every change of status or activity. */
 export interface PodSnapshotMessage {
@@ -42,6 +47,7 @@ export type ProtocolErrorCode =
   | 'invalid-params'
   | 'not-live'
   | 'not-an-orchestrator'
+  | 'busy'
   | 'internal-error';
 
 /** One response line of a pod: a result, or an error with its code. */
@@ -54,11 +60,15 @@ export function encodeLine(message: unknown): string {
   return `${JSON.stringify(message)}\n`;
 }
 
+/** Bytes of an over-long line's start handed to `onTooLong`: enough for any id our encoder writes first. */
+export const LINE_HEAD_BYTES = 2048;
+
 /**
  * Splits a byte stream into lines. A line longer than `maxBytes` is reported
- * once through `onTooLong` and skipped up to its newline; the stream goes on.
+ * once through `onTooLong`, with its first {@link LINE_HEAD_BYTES} bytes, and
+ * skipped up to its newline; the stream goes on.
  */
-export function createLineReader(maxBytes: number, onLine: (line: string) => void, onTooLong: () => void) {
+export function createLineReader(maxBytes: number, onLine: (line: string) => void, onTooLong: (head: Buffer) => void) {
   let chunks: Buffer[] = [];
   let size = 0;
   let skipping = false;
@@ -71,16 +81,18 @@ export function createLineReader(maxBytes: number, onLine: (line: string) => voi
         size += end - start;
         if (size > maxBytes) {
           skipping = true;
+          const head = lineHead(chunks, data.subarray(start, end));
           chunks = [];
           size = 0;
-          onTooLong();
-        } else {
+          onTooLong(head);
+        } else if (newline === -1 || chunks.length > 0) {
           chunks.push(data.subarray(start, end));
         }
       }
       if (newline === -1) break;
       if (!skipping) {
-        const line = Buffer.concat(chunks).toString('utf8');
+        // A line inside one chunk (the usual case) is decoded without a copy.
+        const line = chunks.length === 0 ? data.toString('utf8', start, end) : Buffer.concat(chunks).toString('utf8');
         chunks = [];
         size = 0;
         if (line.trim() !== '') onLine(line);
@@ -89,6 +101,40 @@ export function createLineReader(maxBytes: number, onLine: (line: string) => voi
       start = newline + 1;
     }
   };
+}
+
+function lineHead(chunks: readonly Buffer[], last: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let bytes = 0;
+  for (const part of [...chunks, last]) {
+    if (bytes >= LINE_HEAD_BYTES) break;
+    const piece = part.subarray(0, LINE_HEAD_BYTES - bytes);
+    parts.push(piece);
+    bytes += piece.length;
+  }
+  return Buffer.concat(parts);
+}
+
+// `{"id":<number or string>` at a line's start, as our encoder writes it.
+const ID_AT_START = /^\s*\{\s*"id"\s*:\s*(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")\s*[,}]/;
+
+/**
+ * The id of a request read off the start of its line, without parsing the
+ * rest (the line may be too long to parse); `null` when the line does not
+ * start with a valid id.
+ */
+export function requestIdOfLineStart(head: Buffer | string): number | string | null {
+  const match = ID_AT_START.exec(typeof head === 'string' ? head.slice(0, LINE_HEAD_BYTES) : head.toString('utf8'));
+  if (match === null) return null;
+  try {
+    return validId(JSON.parse(match[1]!));
+  } catch {
+    return null;
+  }
+}
+
+function validId(id: unknown): number | string | null {
+  return (typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.length <= MAX_ID_LENGTH) ? id : null;
 }
 
 /** Parses a request line; an error response when it is not one. */
@@ -102,17 +148,22 @@ export function parseRequest(line: string): PodRequest | PodResponse {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { id: null, ok: false, error: { code: 'bad-request', message: 'a request is a JSON object { id, method, params? }' } };
   }
-  const { id, method, params } = value as Record<string, unknown>;
-  const validId = typeof id === 'number' || (typeof id === 'string' && id.length <= 200) ? id : null;
-  if (validId === null) return { id: null, ok: false, error: { code: 'bad-request', message: 'id must be a number or a short string' } };
-  if (typeof method !== 'string') return { id: validId, ok: false, error: { code: 'bad-request', message: 'method must be a string' } };
+  const { id: rawId, method, params } = value as Record<string, unknown>;
+  const id = validId(rawId);
+  if (id === null) return { id: null, ok: false, error: { code: 'bad-request', message: `id must be a finite number or a string of at most ${MAX_ID_LENGTH} characters` } };
+  if (typeof method !== 'string') return { id, ok: false, error: { code: 'bad-request', message: 'method must be a string' } };
   if (!(POD_METHODS as readonly string[]).includes(method)) {
-    return { id: validId, ok: false, error: { code: 'unknown-method', message: `unknown method (one of ${POD_METHODS.join(', ')})` } };
+    return { id, ok: false, error: { code: 'unknown-method', message: `unknown method (one of ${POD_METHODS.join(', ')})` } };
   }
-  if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-    return { id: validId, ok: false, error: { code: 'bad-request', message: 'params must be an object' } };
+  if (params === undefined) return { id, method: method as PodMethod };
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    return { id, ok: false, error: { code: 'bad-request', message: 'params must be an object' } };
   }
-  return { id: validId, method: method as PodMethod, ...(params === undefined ? {} : { params: params as Record<string, unknown> }) };
+  // What a pod keeps must stay encodable: JSON.stringify recurses (jsonLimits.ts).
+  if (nestsDeeperThan(params, MAX_PARAMS_DEPTH)) {
+    return { id, ok: false, error: { code: 'invalid-params', message: `params are nested deeper than ${MAX_PARAMS_DEPTH} levels` } };
+  }
+  return { id, method: method as PodMethod, params: params as Record<string, unknown> };
 }
 
 /** True when `value` is an error response rather than a request. */

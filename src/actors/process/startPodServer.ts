@@ -1,28 +1,15 @@
 import { rename, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
-import { errorCode, PodmeshError } from '../../core/errors.js';
-import { errorLine } from '../../core/text.js';
-import type { PodHandle } from '../runtime/createPodHandle.js';
+import { PodmeshError } from '../../core/errors.js';
 import type { PodRuntime } from '../runtime/createPodRuntime.js';
 import { acquirePodLock, type PodLock } from './acquirePodLock.js';
-import { ensurePrivateDir, podRuntimeDir, podSocketPath } from './podPaths.js';
-import {
-  createLineReader,
-  encodeLine,
-  isResponse,
-  MAX_REQUEST_LINE_BYTES,
-  parseRequest,
-  type PodRequest,
-  type PodResponse,
-  type PodSnapshotMessage,
-} from './podProtocol.js';
+import { createPodRequestAnswerer, type PodToolHandler } from './createPodRequestAnswerer.js';
+import { ensurePodRuntimeDir, podSocketPath } from './podPaths.js';
+import { encodeLine } from './podProtocol.js';
+import { snapshotOf } from './podStateAnswer.js';
+import { DEFAULT_CONNECTION_LIMITS, servePodConnection, type ConnectionLimits, type PodConnection } from './servePodConnection.js';
 
-/**
- * Serves the `tool` method: called with the request's `params.tool` and
- * `params.args`, resolves to the JSON-safe result to answer with. A
- * rejection is answered as an error line (its message made one line).
- */
-export type PodToolHandler = (tool: unknown, args: unknown) => Promise<unknown>;
+export type { PodToolHandler } from './createPodRequestAnswerer.js';
 
 /** Options of {@link startPodServer}. */
 export interface PodServerOptions {
@@ -38,6 +25,8 @@ export interface PodServerOptions {
   onStopRequested?(): void;
   /** Called if the per-name lock is lost (the process was hung past the stale time). */
   onLockLost?(error: Error): void;
+  /** What one client may cost the pod (docs/protocol.md, Backpressure); defaults for a real pod, smaller in tests. */
+  readonly connectionLimits?: Partial<ConnectionLimits>;
 }
 
 /** A pod served on `<runtimeDir>/<name>/sock`. */
@@ -45,16 +34,6 @@ export interface PodServer {
   readonly socketPath: string;
   /** Stops listening, closes connections, removes the socket and releases the name. */
   close(): Promise<void>;
-}
-
-const HISTORY_IN_STATE = 100;
-
-// A handler refusing its input is the caller's mistake; anything else is the pod's.
-const failureCode = (error: unknown): string => (errorCode(error) === 'invalid-input' ? 'invalid-params' : 'internal-error');
-
-function snapshotOf(pod: PodHandle): PodSnapshotMessage {
-  const live = pod.liveness();
-  return { type: 'snapshot', name: pod.name, status: live.status, ...(live.activity === undefined ? {} : { activity: live.activity }) };
 }
 
 /**
@@ -67,89 +46,24 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   const pod = runtime.pod(name);
   if (pod === undefined) throw new PodmeshError('invalid-argument', `pod ${JSON.stringify(name)} is not running in this runtime`);
   const socketPath = podSocketPath(options.runtimeDir, name);
-  await ensurePrivateDir(options.runtimeDir);
-  await ensurePrivateDir(podRuntimeDir(options.runtimeDir, name));
-  const lock: PodLock = await acquirePodLock(podRuntimeDir(options.runtimeDir, name), (error) => options.onLockLost?.(error));
-  const sockets = new Set<Socket>();
-
-  const handle = async (request: PodRequest): Promise<PodResponse> => {
-    const { id, params = {} } = request;
-    const fail = (code: string, message: string): PodResponse => ({ id, ok: false, error: { code, message } });
-    switch (request.method) {
-      case 'ping':
-        return { id, ok: true, result: snapshotOf(pod) };
-      case 'notify': {
-        if (typeof params.message !== 'string') return fail('invalid-params', 'params.message must be a string');
-        if (params.autoRun !== undefined && typeof params.autoRun !== 'boolean') return fail('invalid-params', 'params.autoRun must be a boolean');
-        const autoRun = params.autoRun === true;
-        try {
-          await pod.receive(params.message, { autoRun });
-        } catch (error) {
-          return fail('not-live', errorLine(error));
-        }
-        const message = params.message;
-        // After the acknowledgement is written: showing the notice is not part of accepting it.
-        if (options.onNotice !== undefined) setImmediate(() => options.onNotice?.(message, autoRun));
-        return { id, ok: true, result: { accepted: true, pending: pod.pendingNotices().length } };
-      }
-      case 'run':
-        pod.run(params.input);
-        return { id, ok: true, result: snapshotOf(pod) };
-      case 'pause':
-        pod.pause();
-        return { id, ok: true, result: snapshotOf(pod) };
-      case 'resume':
-        pod.resume();
-        return { id, ok: true, result: snapshotOf(pod) };
-      case 'stop':
-        setImmediate(() => options.onStopRequested?.());
-        return { id, ok: true, result: { stopping: true } };
-      case 'state': {
-        const context = pod.actor.getSnapshot().context;
-        const live = pod.liveness();
-        return {
-          id,
-          ok: true,
-          result: {
-            ...snapshotOf(pod),
-            ...(live.reason === undefined ? {} : { reason: live.reason }),
-            pendingNotices: context.buffer,
-            accepted: context.accepted,
-            dropped: context.dropped,
-            turns: context.turns,
-            history: context.history.slice(-HISTORY_IN_STATE),
-            diagnostics: runtime.diagnostics.levels(),
-          },
-        };
-      }
-      case 'tool':
-        if (options.tools === undefined) return fail('not-an-orchestrator', 'this pod runs no ticket tools');
-        return { id, ok: true, result: await options.tools(params.tool, params.args ?? {}) };
-    }
-  };
-
-  const write = (socket: Socket, message: unknown): void => {
-    if (!socket.destroyed) socket.write(encodeLine(message));
-  };
+  const podDir = await ensurePodRuntimeDir(options.runtimeDir, name);
+  const lock: PodLock = await acquirePodLock(podDir, (error) => options.onLockLost?.(error));
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
+  const answer = createPodRequestAnswerer({
+    runtime,
+    pod,
+    ...(options.tools === undefined ? {} : { tools: options.tools }),
+    ...(options.onNotice === undefined ? {} : { onNotice: (message: string, autoRun: boolean) => options.onNotice?.(message, autoRun) }),
+    onStopRequested: () => options.onStopRequested?.(),
+  });
+  const connections = new Map<Socket, PodConnection>();
 
   const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    write(socket, snapshotOf(pod));
-    const read = createLineReader(
-      MAX_REQUEST_LINE_BYTES,
-      (line) => {
-        const request = parseRequest(line);
-        if (isResponse(request)) return write(socket, request);
-        handle(request).then(
-          (response) => write(socket, response),
-          (error: unknown) => write(socket, { id: request.id, ok: false, error: { code: failureCode(error), message: errorLine(error) } }),
-        );
-      },
-      () => write(socket, { id: null, ok: false, error: { code: 'line-too-long', message: `a request line is limited to ${MAX_REQUEST_LINE_BYTES} bytes` } }),
-    );
-    socket.on('data', read);
+    const connection = servePodConnection(socket, answer, limits);
+    connections.set(socket, connection);
+    socket.on('close', () => connections.delete(socket));
+    connection.send(encodeLine(snapshotOf(pod)));
   });
 
   // Clients learn of status changes without polling; a change is rare next to requests.
@@ -159,7 +73,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     if (now.status === last.status && now.activity === last.activity) return;
     last = now;
     const line = encodeLine(now);
-    for (const socket of sockets) socket.write(line);
+    for (const connection of connections.values()) connection.send(line);
   });
 
   // Bind under a name of our own, then rename it into place: Node removes a Unix
@@ -192,7 +106,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
         subscription.unsubscribe();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
-          for (const socket of sockets) socket.destroy();
+          for (const socket of connections.keys()) socket.destroy();
         });
         // Only a holder of the name may remove its socket (see the bind above).
         if (lock.held()) await rm(socketPath, { force: true });

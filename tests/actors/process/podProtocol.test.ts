@@ -86,8 +86,8 @@ protocol('should answer each malformed line with one error and keep serving', as
     ['{"id":2,"method":"notify","params":{}}\n', 'invalid-params', 2],
     ['{"id":3,"method":"notify","params":{"message":"m","autoRun":"yes"}}\n', 'invalid-params', 3],
     ['{"id":4,"method":"ping","params":[1]}\n', 'bad-request', 4],
-    // A 1.5 MiB line, valid JSON otherwise: refused whole, so the notice in it is not queued.
-    [`${JSON.stringify({ id: 5, method: 'notify', params: { message: bigMessage } })}\n`, 'line-too-long', null],
+    // A 1.5 MiB line, valid JSON otherwise: refused whole, so the notice in it is not queued; its id is read off its start.
+    [`${JSON.stringify({ id: 5, method: 'notify', params: { message: bigMessage } })}\n`, 'line-too-long', 5],
     [`${bigMessage}\n`, 'line-too-long', null],
   ];
   for (const [text, code, id] of cases) {

@@ -1,0 +1,108 @@
+import { errorCode } from '../../core/errors.js';
+import { errorLine } from '../../core/text.js';
+import type { PodHandle } from '../runtime/createPodHandle.js';
+import type { PodRuntime } from '../runtime/createPodRuntime.js';
+import { exceedsBytes, tryStringify } from './jsonLimits.js';
+import type { PodRequest, PodResponse } from './podProtocol.js';
+import { podStateAnswer, snapshotOf } from './podStateAnswer.js';
+
+/**
+ * Serves the `tool` method: called with the request's `params.tool` and
+ * `params.args`, resolves to the JSON-safe result to answer with. A
+ * rejection is answered as an error line (its message made one line).
+ */
+export type PodToolHandler = (tool: unknown, args: unknown) => Promise<unknown>;
+
+/** Largest `run` input a pod keeps, as UTF-8 bytes of JSON (each turn of its history keeps one). */
+export const MAX_RUN_INPUT_BYTES = 64 * 1024;
+/** Runs a pod queues behind a running turn before it answers `busy`. */
+export const MAX_QUEUED_RUNS = 128;
+
+/** What the answers of one pod need. */
+export interface PodAnswerContext {
+  readonly runtime: PodRuntime;
+  readonly pod: PodHandle;
+  readonly tools?: PodToolHandler;
+  onNotice?(message: string, autoRun: boolean): void;
+  onStopRequested?(): void;
+}
+
+/** Answers one request: at once when it can, else with a promise. May throw; the caller answers `internal-error`. */
+export type AnswerPodRequest = (request: PodRequest) => PodResponse | Promise<PodResponse>;
+
+// A handler refusing its input is the caller's mistake; anything else is the pod's.
+export const failureCode = (error: unknown): string => (errorCode(error) === 'invalid-input' ? 'invalid-params' : 'internal-error');
+
+/** The request handler of one pod (docs/protocol.md, Requests). */
+export function createPodRequestAnswerer(context: PodAnswerContext): AnswerPodRequest {
+  const { runtime, pod, tools } = context;
+
+  const accepted = (id: number | string, message: string, autoRun: boolean): PodResponse => {
+    // After the acknowledgement is written: showing the notice is not part of accepting it.
+    if (context.onNotice !== undefined) setImmediate(() => context.onNotice?.(message, autoRun));
+    return { id, ok: true, result: { accepted: true, pending: pod.pendingNotices().length } };
+  };
+
+  const notify = (id: number | string, params: Record<string, unknown>): PodResponse | Promise<PodResponse> => {
+    const message = params.message;
+    if (typeof message !== 'string') return fail(id, 'invalid-params', 'params.message must be a string');
+    if (params.autoRun !== undefined && typeof params.autoRun !== 'boolean') return fail(id, 'invalid-params', 'params.autoRun must be a boolean');
+    const autoRun = params.autoRun === true;
+    let receipt: void | Promise<void>;
+    try {
+      receipt = pod.receive(message, { autoRun });
+    } catch (error) {
+      return fail(id, 'not-live', errorLine(error));
+    }
+    // Synchronous in the usual case: no promise on the hot path.
+    if (!(receipt instanceof Promise)) return accepted(id, message, autoRun);
+    return receipt.then(
+      () => accepted(id, message, autoRun),
+      (error: unknown) => fail(id, 'not-live', errorLine(error)),
+    );
+  };
+
+  const run = (id: number | string, params: Record<string, unknown>): PodResponse => {
+    const input = params.input;
+    if (input !== undefined) {
+      const json = tryStringify(input);
+      if (json === undefined) return fail(id, 'invalid-params', 'params.input cannot be encoded as JSON');
+      if (exceedsBytes(json, MAX_RUN_INPUT_BYTES)) return fail(id, 'invalid-params', `params.input is limited to ${MAX_RUN_INPUT_BYTES} bytes of JSON`);
+    }
+    if (pod.actor.getSnapshot().context.inputs.length >= MAX_QUEUED_RUNS) {
+      return fail(id, 'busy', `${MAX_QUEUED_RUNS} runs already wait for their turn`);
+    }
+    pod.run(input);
+    return { id, ok: true, result: snapshotOf(pod) };
+  };
+
+  return (request) => {
+    const { id, params = {} } = request;
+    switch (request.method) {
+      case 'ping':
+        return { id, ok: true, result: snapshotOf(pod) };
+      case 'notify':
+        return notify(id, params);
+      case 'run':
+        return run(id, params);
+      case 'pause':
+        pod.pause();
+        return { id, ok: true, result: snapshotOf(pod) };
+      case 'resume':
+        pod.resume();
+        return { id, ok: true, result: snapshotOf(pod) };
+      case 'stop':
+        setImmediate(() => context.onStopRequested?.());
+        return { id, ok: true, result: { stopping: true } };
+      case 'state':
+        return { id, ok: true, result: podStateAnswer(pod, runtime) };
+      case 'tool':
+        if (tools === undefined) return fail(id, 'not-an-orchestrator', 'this pod runs no ticket tools');
+        return tools(params.tool, params.args ?? {}).then((result) => ({ id, ok: true, result }));
+    }
+  };
+}
+
+function fail(id: number | string, code: string, message: string): PodResponse {
+  return { id, ok: false, error: { code, message } };
+}
