@@ -7,6 +7,7 @@
  */
 
 import type { PodActivity, PodStatus } from '../../core/types.js';
+import { jsonNestingExceeds } from '../../core/jsonNestingExceeds.js';
 import { nestsDeeperThan } from './jsonLimits.js';
 
 /** Requests a pod accepts; `tool` only on an orchestrator pod. */
@@ -20,6 +21,9 @@ export const MAX_REQUEST_LINE_BYTES = 1024 * 1024;
 export const MAX_RESPONSE_LINE_BYTES = 64 * 1024 * 1024;
 /** Deepest nesting of a request's `params` (`params` itself is level 1); deeper is `invalid-params`. */
 export const MAX_PARAMS_DEPTH = 64;
+
+// Lines longer than this are scanned for their depth before they are parsed.
+const SCAN_BEFORE_PARSE_CHARS = 4096;
 /** Longest string id. */
 export const MAX_ID_LENGTH = 200;
 
@@ -139,6 +143,16 @@ function validId(id: unknown): number | string | null {
 
 /** Parses a request line; an error response when it is not one. */
 export function parseRequest(line: string): PodRequest | PodResponse {
+  // A long line nested deeper than params may be is refused before JSON.parse builds it: 200,000
+  // levels in under 1 MiB would cost the pod ~90 MB of heap to parse, then be refused anyway.
+  // (A short line costs little to parse; the check after parsing refuses it.)
+  if (line.length > SCAN_BEFORE_PARSE_CHARS && jsonNestingExceeds(line, MAX_PARAMS_DEPTH + 1)) {
+    return {
+      id: requestIdOfLineStart(line),
+      ok: false,
+      error: { code: 'invalid-params', message: `the request nests deeper than params may (${MAX_PARAMS_DEPTH} levels)` },
+    };
+  }
   let value: unknown;
   try {
     value = JSON.parse(line);

@@ -9,7 +9,8 @@ import { createFsPodStore } from '../../../src/actors/stores/createFsPodStore.js
 import { createMemoryPodStore } from '../../../src/actors/stores/createMemoryPodStore.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../../../src/actors/stores/readRecordFile.js';
 import { CorruptMetadataError, PodmeshError } from '../../../src/core/errors.js';
-import { jsonNestingExceeds, MAX_RECORD_DEPTH, parseRecord } from '../../../src/core/podRecord.js';
+import { jsonNestingExceeds } from '../../../src/core/jsonNestingExceeds.js';
+import { MAX_RECORD_DEPTH, parseRecord } from '../../../src/core/podRecord.js';
 import { pod, rejection, rejects } from '../../support/assertions.js';
 
 interface Context {
