@@ -25,7 +25,7 @@ export const COMMON_OPTIONS = {
 } as const satisfies Options;
 
 export const COMMON_HELP = `common options:
-  --home DIR          durable state: pods/ and tickets/ (env PODMESH_HOME, default ~/.podmesh)
+  --home DIR          durable state: pods/, tickets/, notices/ (env PODMESH_HOME, default ~/.podmesh)
   --runtime-dir DIR   sockets (env PODMESH_RUNTIME_DIR, default $XDG_RUNTIME_DIR/podmesh, else <home>/run)
   --json              machine-readable output
   -h, --help          this help`;
