@@ -14,11 +14,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
-import { existsSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFsPodStore, createMemoryPodStore, createPodRuntime } from '../src/index.js';
 import { createSocketTransport } from '../src/actors/process/createSocketTransport.js';
+import { pinned, startBenchPod, stopChild } from './benchPod.js';
 import { NOTICE } from './createNotifyPair.js';
 import { alternate, result, type BenchResult, type Progress } from './stats.js';
 
@@ -33,18 +33,6 @@ const NAMES: Record<CrossProcessKind, string> = {
   fs: 'cross-process-notify-fs-store-vs-socket-ping-pong',
   durable: 'durable-notify-vs-ping-pong-plus-fsync',
 };
-
-const ROOT = resolve(import.meta.dirname, '..');
-
-/**
- * Both server processes run on the same CPU when `taskset` exists: a round trip
- * costs ~20 µs when the client and server share a core and ~80 µs when the
- * server must be woken on another one, and which happens otherwise depends on
- * where the scheduler put each process — noise bigger than what is measured.
- */
-function pinned(command: string, args: string[]): [string, string[]] {
-  return existsSync('/usr/bin/taskset') && availableParallelism() > 1 ? ['/usr/bin/taskset', ['-c', '1', command, ...args]] : [command, args];
-}
 
 // The echo process: answers every line with the same line, as a pod answers a request.
 const ECHO = `
@@ -86,18 +74,6 @@ function waitForLine(child: ChildProcess, pattern: RegExp, ms: number): Promise<
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /** A ping-pong client: one line out, wait for one line back. */
 function pingPong(socket: Socket): (line: string) => Promise<void> {
   let waiting: (() => void) | undefined;
@@ -135,21 +111,9 @@ export async function measureCrossProcess(options: {
     historyLimit: 16,
   });
   try {
-    // --quiet: a pod does not print the notices it receives (terminal output is not the transport).
     // Only the durable variant journals: the others measure the transport alone.
     const journal = kind === 'durable' ? [] : ['--no-journal'];
-    const pod = spawn(...pinned(process.execPath, [join(ROOT, 'bin/podmesh.js'), 'pod', 'start', 'target', '--quiet', ...journal]), {
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    children.push(pod);
-    const probe = createSocketTransport({ runtimeDir: join(base, 'run') });
-    const deadline = performance.now() + 20_000;
-    while ((await probe.probe('target'))?.status !== 'live') {
-      if (performance.now() > deadline || pod.exitCode !== null) throw new Error('the target pod did not come up');
-      await new Promise((wake) => setTimeout(wake, 50));
-    }
-    probe.close();
+    children.push(await startBenchPod({ name: 'target', args: journal, env, runtimeDir: join(base, 'run') }));
     const echoPath = join(base, 'echo.sock');
     const echoArgs = kind === 'durable' ? ['-e', DURABLE_ECHO, echoPath, join(base, 'echo.jsonl')] : ['-e', ECHO, echoPath];
     const echo = spawn(...pinned(process.execPath, echoArgs), { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,5 +1,5 @@
 /**
- * The whole bench: nine measurements, each against a baseline measured in the
+ * The whole bench: eleven measurements, each against a baseline measured in the
  * same run. The 100,000-pod parts run in child processes of their own unless
  * `isolate` is false (the smoke test runs everything in process).
  */
@@ -7,6 +7,7 @@ import { idleHeapSide, measureIdleHeap } from './measureIdleHeap.js';
 import { measureCliStartup } from './measureCliStartup.js';
 import { measureCrossProcess } from './measureCrossProcess.js';
 import { measureDirectNotify } from './measureDirectNotify.js';
+import { measureNoticeThroughput } from './measureNoticeThroughput.js';
 import { measureFsEnsureAndNotify } from './measureFsEnsureAndNotify.js';
 import { measureSpawn, spawnSide } from './measureSpawn.js';
 import { measureWeakNotify } from './measureWeakNotify.js';
@@ -25,6 +26,7 @@ export const BENCH_NAMES = [
   'cross-process-notify-vs-socket-ping-pong',
   'cross-process-notify-fs-store-vs-socket-ping-pong',
   'durable-notify-vs-ping-pong-plus-fsync',
+  'durable-notices-4-senders-vs-volatile',
   'cli-help-vs-node-startup',
 ] as const;
 
@@ -50,6 +52,10 @@ export interface BenchSizes {
   readonly crossRounds: number;
   readonly crossWarmup: number;
   readonly crossBatch: number;
+  /** Rounds, warm-up rounds and notices per sender of the 4-sender throughput loop. */
+  readonly throughputRounds: number;
+  readonly throughputWarmup: number;
+  readonly throughputPerSender: number;
   /** Timed and warm-up runs per side of the CLI start-up comparison (9). */
   readonly cliRounds: number;
   readonly cliWarmup: number;
@@ -69,6 +75,9 @@ export const FULL_SIZES: BenchSizes = {
   crossRounds: 60,
   crossWarmup: 6,
   crossBatch: 50,
+  throughputRounds: 30,
+  throughputWarmup: 3,
+  throughputPerSender: 50,
   cliRounds: 30,
   cliWarmup: 3,
 };
@@ -89,6 +98,9 @@ export const SMOKE_SIZES: BenchSizes = {
   crossRounds: 2,
   crossWarmup: 1,
   crossBatch: 5,
+  throughputRounds: 2,
+  throughputWarmup: 1,
+  throughputPerSender: 5,
   cliRounds: 2,
   cliWarmup: 1,
 };
@@ -140,6 +152,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult[
       measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, kind: 'fs', progress }),
     'durable-notify-vs-ping-pong-plus-fsync': () =>
       measureCrossProcess({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, kind: 'durable', progress }),
+    'durable-notices-4-senders-vs-volatile': () =>
+      measureNoticeThroughput({ rounds: sizes.throughputRounds, warmup: sizes.throughputWarmup, perSender: sizes.throughputPerSender, progress }),
     'cli-help-vs-node-startup': () => measureCliStartup({ rounds: sizes.cliRounds, warmup: sizes.cliWarmup, progress }),
   };
 

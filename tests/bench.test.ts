@@ -18,6 +18,7 @@ const expected: Record<string, { unit: string; goal: number | null; goalOn: 'rat
   'cross-process-notify-vs-socket-ping-pong': { unit: 'us/op', goal: 2, goalOn: 'ratio' },
   'cross-process-notify-fs-store-vs-socket-ping-pong': { unit: 'us/op', goal: null, goalOn: 'ratio' },
   'durable-notify-vs-ping-pong-plus-fsync': { unit: 'us/op', goal: 1.5, goalOn: 'ratio' },
+  'durable-notices-4-senders-vs-volatile': { unit: 'us/notice', goal: null, goalOn: 'ratio' },
   'cli-help-vs-node-startup': { unit: 'ms', goal: 2, goalOn: 'ratio' },
 };
 

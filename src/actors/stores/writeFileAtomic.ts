@@ -41,8 +41,11 @@ async function openTemp(path: string): Promise<{ temp: string; handle: FileHandl
   }
 }
 
-/** Makes the rename durable. Some file systems cannot fsync a folder: nothing more to do there. */
-async function syncFolder(folder: string): Promise<void> {
+/**
+ * Makes the names in `folder` durable (a rename, a new file) by fsyncing it.
+ * Some file systems cannot fsync a folder: nothing more to do there.
+ */
+export async function syncFolder(folder: string): Promise<void> {
   if (process.platform === 'win32') return;
   let handle: FileHandle | undefined;
   try {

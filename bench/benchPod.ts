@@ -1,0 +1,65 @@
+/**
+ * Pod processes for the cross-process rows: start one with the CLI, wait until
+ * it answers, stop it. Shared by the notify and the throughput measurements.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createSocketTransport } from '../src/actors/process/createSocketTransport.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * Both server processes run on the same CPU when `taskset` exists: a round trip
+ * costs ~20 µs when the client and server share a core and ~80 µs when the
+ * server must be woken on another one, and which happens otherwise depends on
+ * where the scheduler put each process — noise bigger than what is measured.
+ */
+export function pinned(command: string, args: string[]): [string, string[]] {
+  return existsSync('/usr/bin/taskset') && availableParallelism() > 1 ? ['/usr/bin/taskset', ['-c', '1', command, ...args]] : [command, args];
+}
+
+/**
+ * Starts `podmesh pod start <name> --quiet <args>` (pinned) with `env` and
+ * resolves once the pod answers on its socket in `runtimeDir`, within 20 s.
+ */
+export async function startBenchPod(options: {
+  name: string;
+  args: readonly string[];
+  env: NodeJS.ProcessEnv;
+  runtimeDir: string;
+}): Promise<ChildProcess> {
+  // --quiet: a pod does not print the notices it receives (terminal output is not the transport).
+  const pod = spawn(...pinned(process.execPath, [join(ROOT, 'bin/podmesh.js'), 'pod', 'start', options.name, '--quiet', ...options.args]), {
+    env: options.env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const probe = createSocketTransport({ runtimeDir: options.runtimeDir });
+  try {
+    const deadline = performance.now() + 20_000;
+    while ((await probe.probe(options.name))?.status !== 'live') {
+      if (performance.now() > deadline || pod.exitCode !== null) {
+        pod.kill('SIGKILL');
+        throw new Error(`the ${options.name} pod did not come up`);
+      }
+      await new Promise((wake) => setTimeout(wake, 50));
+    }
+  } finally {
+    probe.close();
+  }
+  return pod;
+}
+
+/** Stops `child` with SIGTERM, SIGKILL after 5 s; resolves when it has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
