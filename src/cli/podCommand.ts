@@ -126,12 +126,22 @@ async function request(args: readonly string[], io: CliIo, method: 'state' | 'st
   try {
     const live = await cli.transport.probe(name);
     if (live?.status !== 'live') throw new Error(`pod ${name} is ${live?.status ?? 'stopped'}${live?.reason ? ` (${live.reason})` : ''}`);
-    const result = (await cli.transport.request(name, method)) as { status?: string; activity?: string; pendingNotices?: string[]; dropped?: number };
+    const result = (await cli.transport.request(name, method)) as {
+      status?: string;
+      activity?: string;
+      pendingNotices?: string[];
+      pendingNoticesOmitted?: number;
+      dropped?: number;
+    };
     if (values.json) io.out(JSON.stringify(result, null, 2) + '\n');
     else if (method === 'stop') io.out(`pod ${name} is stopping\n`);
     else {
-      io.out(`pod ${name}: ${result.status}/${result.activity ?? '-'}, ${result.pendingNotices?.length ?? 0} queued notices, ${result.dropped ?? 0} dropped\n`);
+      const omitted = result.pendingNoticesOmitted ?? 0;
+      const queued = (result.pendingNotices?.length ?? 0) + omitted;
+      io.out(`pod ${name}: ${result.status}/${result.activity ?? '-'}, ${queued} queued notices, ${result.dropped ?? 0} dropped\n`);
       for (const [i, notice] of (result.pendingNotices ?? []).entries()) io.out(`--- ${i + 1}\n${notice}\n`);
+      // A state answer holds at most 16 MiB of notices (docs/protocol.md): say what it left out.
+      if (omitted > 0) io.out(`--- ${omitted} newer notices not shown (the answer holds at most 16 MiB of them)\n`);
     }
     return 0;
   } finally {

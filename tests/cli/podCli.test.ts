@@ -148,6 +148,22 @@ cli('should exit 1 with the outcome when notifying a pod that has no record', as
   assert.equal(json(asJson, 1), { type: 'skipped-missing' });
 });
 
+cli('should count every queued notice in pod state, also those a state answer leaves out', async ({ sandbox }) => {
+  const s = sandbox!;
+  const pod = await s.startPod('big', ['--quiet', '--no-journal']);
+  const { transport } = s.openRuntime();
+  // 20 notices of ~900 KB: a state answer holds 16 MiB of them, so the newest few are counted, not sent.
+  for (let i = 0; i < 20; i += 1) await transport.request('big', 'notify', { message: `${i} ${'x'.repeat(900_000)}` });
+  const state = await s.run(['pod', 'state', 'big']);
+  assert.is(state.code, 0, state.stderr);
+  const [head] = state.stdout.split('\n');
+  assert.match(head!, /^pod big: live\/idle, 20 queued notices, 0 dropped$/);
+  const shown = [...state.stdout.matchAll(/^--- \d+$/gm)].length;
+  assert.ok(shown > 0 && shown < 20, `${shown} notices shown`);
+  assert.match(state.stdout, new RegExp(`^--- ${20 - shown} newer notices not shown`, 'm'));
+  await pod.stop();
+});
+
 cli('should answer bad usage with exit 2 and one line on stderr', async ({ sandbox }) => {
   const s = sandbox!;
   const cases: [string[], RegExp][] = [
