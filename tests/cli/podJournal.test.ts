@@ -41,6 +41,7 @@ journal('should give back every acknowledged notice after kill -9, and none that
   for (let i = 0; i < 50; i += 1) {
     if ((await view.sendWeakNotifyToLivePeer('yoi', `n${i}`)).type === 'delivered') acknowledged.push(`[Notification]\nn${i}`);
   }
+  assert.is(acknowledged.length, 50, 'a live pod acknowledges every notice');
   first.child.kill('SIGKILL');
   await first.exited;
   await s.startPod('yoi', ['--quiet']);

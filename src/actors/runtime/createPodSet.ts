@@ -58,10 +58,14 @@ export function createPodSet({ root, diagnostics, turn, input, journal }: PodSet
   // Shared by every pod until its first change (xstate's assign never mutates a context).
   Object.freeze(template.context);
 
-  /** The template with `restored` in the buffer (newest kept, as an overflow would). */
+  /**
+   * The template with `restored` in the buffer. Past its capacity (a turn's notices and a full
+   * buffer came back together) the oldest go, counted in `dropped`, as an overflow would.
+   */
   const restoredSnapshot = (restored: readonly string[]): Snapshot<unknown> => {
     const buffer = restored.slice(-template.context.bufferSize).map(renderNotice);
-    return { ...template, context: { ...template.context, buffer } } as unknown as Snapshot<unknown>;
+    const dropped = restored.length - buffer.length;
+    return { ...template, context: { ...template.context, buffer, dropped } } as unknown as Snapshot<unknown>;
   };
 
   return {
@@ -88,9 +92,17 @@ export function createPodSet({ root, diagnostics, turn, input, journal }: PodSet
         pods.set(name, ref);
         if (journal !== undefined) {
           const initial = ref.getSnapshot().context.buffer;
+          const dropped = restored.length - initial.length;
+          if (dropped > 0) {
+            diagnostics.record('warn', 'pod', 'restored more notices than the buffer holds; the oldest were dropped', {
+              pod: name,
+              outcome: `dropped ${dropped}`,
+            });
+          }
           queues.set(
             name,
-            journalPodQueue(journal, name, ref, initial, (error) =>
+            // The journal holds `restored`: a drop above is journaled as the drop it is.
+            journalPodQueue(journal, name, ref, { journaled: restored, initial }, (error) =>
               diagnostics.record('warn', 'pod', 'could not write the notice journal; notices since may not survive a crash', {
                 pod: name,
                 error: errorLine(error),

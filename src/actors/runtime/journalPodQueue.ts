@@ -1,5 +1,5 @@
 import type { NoticeJournal, NoticeQueueChange } from '../../core/types.js';
-import { noticeMessage, pendingQueue } from '../../machines/podMachine.js';
+import { noticeMessage, pendingQueue, renderNotice } from '../../machines/podMachine.js';
 import type { PodActorRef } from './createPodHandle.js';
 
 /** A pod's queue kept in a journal as its actor changes it. */
@@ -32,17 +32,24 @@ export function queueChange(before: readonly string[], after: readonly string[])
  * Follows `actor`'s queue (the running turn's notices, then the buffer) and
  * records every change in `journal`, in order. A notice accepted by the actor
  * is acknowledged only once `settled()` resolves. Starts from `initial`, the
- * rendered queue the actor was restored with.
+ * rendered queue the actor was restored with; when the journal held more
+ * (`journaled`, which the buffer could not take whole), the difference is
+ * recorded first, as the drop it is.
  */
 export function journalPodQueue(
   journal: NoticeJournal,
   name: string,
   actor: PodActorRef,
-  initial: readonly string[],
+  { journaled, initial }: { readonly journaled: readonly string[]; readonly initial: readonly string[] },
   onFailure: (error: unknown) => void,
 ): PodQueueJournal {
   let persisted = initial;
   let last: Promise<void> = Promise.resolve();
+  const restoredChange = queueChange(journaled.map(renderNotice), initial);
+  if (restoredChange !== null) {
+    last = journal.record(name, restoredChange);
+    last.catch(onFailure);
+  }
   const subscription = actor.subscribe((snapshot) => {
     const now = pendingQueue(snapshot.context);
     if (now === persisted) return;

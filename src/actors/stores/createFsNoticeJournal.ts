@@ -15,8 +15,8 @@
  */
 import { constants, ftruncateSync, writeSync } from 'node:fs';
 import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
-import { errorCode } from '../../core/errors.js';
+import { dirname, join } from 'node:path';
+import { errorCode, PodmeshError } from '../../core/errors.js';
 import type { NoticeJournal, NoticeQueueChange } from '../../core/types.js';
 import { validatePodName } from '../../core/validatePodName.js';
 import { syncFolder, writeFileAtomic } from './writeFileAtomic.js';
@@ -32,10 +32,16 @@ export interface FsNoticeJournalOptions {
 interface PodFile {
   readonly path: string;
   handle: FileHandle | undefined;
-  /** Bytes in the file now, and bytes the queue alone would take. */
+  /** Bytes in the file now. */
   bytes: number;
-  /** The queue as the file replays to it, for rewriting. */
-  queue: string[];
+  /** The queue as `record` was told it: the file's once every waiting line is written. */
+  intended: readonly string[];
+  /** The queue the file replays to now: what a compaction writes. */
+  written: readonly string[];
+  /** A group failed: the next one writes the whole queue, as later lines count on what it lacks. */
+  resync: boolean;
+  /** The file does not end in a newline (a crash cut its last line): the next write starts a line first. */
+  torn: boolean;
   lines: string[];
   waiters: { resolve(): void; reject(error: unknown): void }[];
   /** The running drain, awaited by `close` so no write is cut off. */
@@ -51,11 +57,10 @@ function encode(change: NoticeQueueChange): string {
   return out;
 }
 
-function apply(queue: string[], change: NoticeQueueChange): string[] {
+/** `queue` after `change`, as a new array (the one before may still be a group's target). */
+function apply(queue: readonly string[], change: NoticeQueueChange): readonly string[] {
   if ('queue' in change) return [...change.queue];
-  if (change.consumed > 0) queue.splice(0, change.consumed);
-  queue.push(...change.added);
-  return queue;
+  return [...queue.slice(change.consumed), ...change.added];
 }
 
 /** The queue a file's text replays to; a line that is not one of ours (or a torn last one) is skipped. */
@@ -82,6 +87,7 @@ export function replayNoticeJournal(text: string): { queue: string[]; skipped: n
   return { queue, skipped };
 }
 
+
 /**
  * Writes all of `bytes` at the end of the journal open on `fd` (O_APPEND,
  * O_DSYNC), which held `size` bytes. If a write fails part way (a full disk),
@@ -102,6 +108,8 @@ function appendAll(fd: number, size: number, bytes: Buffer): void {
   }
 }
 
+const NEWLINE = 0x0a;
+
 const queueBytes = (queue: readonly string[]): number => queue.reduce((sum, m) => sum + m.length + 8, 12);
 
 /** Creates a journal of notice queues under `dir` (created, mode 0700, on the first write). */
@@ -113,7 +121,18 @@ export function createFsNoticeJournal(dir: string, options: FsNoticeJournalOptio
   const fileOf = (pod: string): PodFile => {
     let file = files.get(pod);
     if (file === undefined) {
-      file = { path: join(dir, `${validatePodName(pod)}.jsonl`), handle: undefined, bytes: 0, queue: [], lines: [], waiters: [], draining: undefined };
+      file = {
+        path: join(dir, `${validatePodName(pod)}.jsonl`),
+        handle: undefined,
+        bytes: 0,
+        intended: [],
+        written: [],
+        resync: false,
+        torn: false,
+        lines: [],
+        waiters: [],
+        draining: undefined,
+      };
       files.set(pod, file);
     }
     return file;
@@ -121,22 +140,40 @@ export function createFsNoticeJournal(dir: string, options: FsNoticeJournalOptio
 
   const openForAppend = async (file: PodFile): Promise<FileHandle> => {
     if (file.handle !== undefined) return file.handle;
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    // Links are never followed: a journal is a file of ours in `dir`.
-    // O_DSYNC: a write returns once its data is on disk, one call instead of a write and a datasync.
-    file.handle = await open(file.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_DSYNC, 0o600);
-    file.bytes = (await file.handle.stat()).size;
-    // A new (or empty) journal's name must outlive a power cut too, not only its lines.
-    if (file.bytes === 0) await syncFolder(dir);
-    return file.handle;
+    // A folder made here must outlive a power cut too: its parent learns its name.
+    if ((await mkdir(dir, { recursive: true, mode: 0o700 })) !== undefined) await syncFolder(dirname(dir));
+    // Links are never followed and nothing blocks (a FIFO planted here is refused below): a journal is a
+    // regular file of ours in `dir`. O_DSYNC: a write returns once its data is on disk, one call
+    // instead of a write and a datasync. Read too, for the last byte.
+    const flags = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_DSYNC;
+    const handle = await open(file.path, flags, 0o600);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new PodmeshError('invalid-argument', `the notice journal ${file.path} is not a regular file`);
+      file.bytes = info.size;
+      if (info.size === 0) {
+        // A new journal's name must outlive a power cut too, not only its lines.
+        await syncFolder(dir);
+      } else {
+        const last = Buffer.alloc(1);
+        await handle.read(last, 0, 1, info.size - 1);
+        file.torn = last[0] !== NEWLINE;
+      }
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    file.handle = handle;
+    return handle;
   };
 
   const compact = async (file: PodFile): Promise<void> => {
-    const text = line({ s: file.queue });
+    const text = line({ s: file.written });
     await file.handle?.close();
     file.handle = undefined;
     await writeFileAtomic(file.path, text);
     file.bytes = Buffer.byteLength(text);
+    file.torn = false;
   };
 
   const drain = async (file: PodFile): Promise<void> => {
@@ -144,16 +181,28 @@ export function createFsNoticeJournal(dir: string, options: FsNoticeJournalOptio
       // Every change of this turn of the event loop joins the write.
       await new Promise<void>((resolve) => setImmediate(resolve));
       while (file.lines.length > 0) {
-        const text = file.lines.splice(0).join('');
+        // Taken together, before any await: `target` is what the file replays to once `lines` are in.
+        const target = file.intended;
+        const lines = file.lines.splice(0);
         const waiters = file.waiters.splice(0);
         try {
           const handle = await openForAppend(file);
+          const text = (file.torn ? '\n' : '') + (file.resync ? line({ s: target }) : lines.join(''));
           appendAll(handle.fd, file.bytes, Buffer.from(text));
           file.bytes += Buffer.byteLength(text);
-          if (file.bytes > compactAfter && file.bytes > 4 * queueBytes(file.queue)) await compact(file);
+          file.torn = false;
+          file.resync = false;
+          file.written = target;
           for (const waiter of waiters) waiter.resolve();
         } catch (error) {
+          // The lines after these count on them (a drop of n): the next group writes the whole queue.
+          file.resync = true;
           for (const waiter of waiters) waiter.reject(error);
+          continue;
+        }
+        if (file.bytes > compactAfter && file.bytes > 4 * queueBytes(file.written)) {
+          // The lines are on disk: a failed rewrite loses nothing, the next group reopens the file as it is.
+          await compact(file).catch(() => undefined);
         }
       }
     } finally {
@@ -177,7 +226,8 @@ export function createFsNoticeJournal(dir: string, options: FsNoticeJournalOptio
         const info = await handle.stat();
         if (!info.isFile() || info.size > maxFile) return { queue: [], skipped: 1 };
         const replayed = replayNoticeJournal(await handle.readFile('utf8'));
-        file.queue = replayed.queue;
+        file.intended = replayed.queue;
+        file.written = replayed.queue;
         return replayed;
       } finally {
         await handle.close();
@@ -185,7 +235,7 @@ export function createFsNoticeJournal(dir: string, options: FsNoticeJournalOptio
     },
     record(pod, change) {
       const file = fileOf(pod);
-      file.queue = apply(file.queue, change);
+      file.intended = apply(file.intended, change);
       return new Promise<void>((resolve, reject) => {
         file.lines.push(encode(change));
         file.waiters.push({ resolve, reject });

@@ -134,6 +134,33 @@ crash('should never leave the relation one-sided without a mark on both sides', 
   }
 });
 
+crash('should honour no notice on a relation still marked pending, at any crash point (review counterexample)', async () => {
+  // After every write of an ensure a→b, before any repair: a notify either way is delivered only when
+  // both records hold the relation unmarked on the sender's side; one-sided is never honoured.
+  for (let survives = 0; survives <= 4; survives += 1) {
+    const store = createMemoryPodStore();
+    await store.write({ name: 'a', peers: [], spawnedChildren: [] });
+    await store.write({ name: 'b', peers: [], spawnedChildren: [] });
+    await ensureExistingPeer(dyingAfter(store, survives), 'a', 'b').catch(() => undefined);
+    const [a, b] = [store.readNow('a')!, store.readNow('b')!];
+    // Both pods live elsewhere (a transport that answers for them), so no start repairs anything here:
+    // the outcomes come from the records as the crash left them.
+    const runtime = createPodRuntime({ store, transport: { probe: () => ({ status: 'live' }), notify: () => undefined } });
+    try {
+      for (const [self, peer] of [['a', 'b'], ['b', 'a']] as const) {
+        const outcome = await runtime.discovery(self).sendWeakNotifyToLivePeer(peer, 'x');
+        const reciprocal = lists(a, 'b') && lists(b, 'a');
+        const label = `after write ${survives}, ${self}→${peer}: ${outcome.type} ${JSON.stringify([a, b])}`;
+        // Delivered only on a relation both sides hold; a one-sided one is never honoured.
+        if (outcome.type === 'delivered') assert.ok(reciprocal, label);
+        else assert.is(outcome.type, 'skipped-not-visible', label);
+      }
+    } finally {
+      await runtime.stop();
+    }
+  }
+});
+
 crash('should drop a pending relation whose other pod is gone, leaving none', async () => {
   const store = createMemoryPodStore();
   await store.write({ name: 'a', peers: [], spawnedChildren: [] });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +76,57 @@ journal('should rewrite a file that grew far past its queue as one line', async 
   await j.close?.();
 });
 
+journal('should start a line of its own after a torn last line, so the next notice survives (review counterexample)', async () => {
+  const notices = join(dir, 'notices');
+  await mkdir(notices);
+  await writeFile(join(notices, 'p.jsonl'), '{"a":"x"}\n{"a":"to');
+  const j = createFsNoticeJournal(notices);
+  assert.equal(await j.load('p'), { queue: ['x'], skipped: 1 });
+  await j.record('p', { consumed: 0, added: ['y'] });
+  await j.close?.();
+  assert.equal((await createFsNoticeJournal(notices).load('p')).queue, ['x', 'y']);
+});
+
+journal('should compact only what is written: a change waiting behind the rewrite is applied once (review counterexample)', async () => {
+  const notices = join(dir, 'notices');
+  await mkdir(notices);
+  await writeFile(join(notices, 'p.jsonl'), Array.from({ length: 30 }, (_, i) => `${JSON.stringify({ a: `m${i}` })}\n`).join(''));
+  const j = createFsNoticeJournal(notices, { compactAfterBytes: 200 });
+  assert.is((await j.load('p')).queue.length, 30);
+  const first = j.record('p', { consumed: 0, added: ['A'] });
+  // The first group is taken and opening the file; the next change waits for the group after it.
+  await new Promise((resolve) => setImmediate(resolve));
+  const second = j.record('p', { consumed: 29, added: ['B'] });
+  await Promise.all([first, second]);
+  await j.close?.();
+  assert.equal((await createFsNoticeJournal(notices).load('p')).queue, ['m29', 'A', 'B']);
+});
+
+journal('should write the whole queue after a failed write, so later drops count right (review counterexample)', async () => {
+  const notices = join(dir, 'notices');
+  // A file where the folder should be: the first write fails as a full disk would.
+  await writeFile(notices, 'x');
+  const j = createFsNoticeJournal(notices);
+  assert.ok(await rejection(j.record('p', { consumed: 0, added: ['A'] })));
+  await rm(notices);
+  await j.record('p', { consumed: 0, added: ['C'] });
+  await j.record('p', { consumed: 0, added: ['D'] });
+  // A turn consumed A and C: the queue is [D].
+  await j.record('p', { consumed: 2, added: [] });
+  await j.close?.();
+  assert.equal((await createFsNoticeJournal(notices).load('p')).queue, ['D']);
+});
+
+journal('should refuse a FIFO planted in place of a journal instead of blocking on it', async () => {
+  if (process.platform === 'win32') return;
+  const notices = join(dir, 'notices');
+  await mkdir(notices);
+  execFileSync('mkfifo', [join(notices, 'p.jsonl')]);
+  const j = createFsNoticeJournal(notices);
+  const error = await rejection(j.record('p', { consumed: 0, added: ['A'] }));
+  assert.match(String((error as Error).message), /not a regular file/);
+});
+
 journal.run();
 
 const durable = suite('runtime with a notice journal (docs/behaviour.md §3)');
@@ -89,12 +141,13 @@ durable.after.each(async () => {
 });
 
 /** A runtime over one store and one journal folder, as a restarted process would open them. */
-async function open(turn?: () => Promise<void>): Promise<PodRuntime> {
+async function open(turn?: () => Promise<void>, notifyBufferSize?: number): Promise<PodRuntime> {
   const { createFsPodStore } = await import('../../../src/index.js');
   runtime = createPodRuntime({
     store: createFsPodStore(join(dir, 'pods')),
     journal: createFsNoticeJournal(join(dir, 'notices')),
     ...(turn === undefined ? {} : { turn }),
+    ...(notifyBufferSize === undefined ? {} : { notifyBufferSize }),
   });
   await runtime.spawnPod({ name: 'yoi' });
   await runtime.spawnPod({ name: 'sender' });
@@ -139,6 +192,34 @@ durable('should keep the newest notices when the buffer overflowed, as the live 
   const text = await readFile(join(dir, 'notices', 'yoi.jsonl'), 'utf8');
   assert.equal(replayNoticeJournal(text).queue, ['b', 'c'], 'the drop is journaled');
   assert.ok(runtime.diagnostics.recent().some((r) => r.scope === 'pod' && r.level === 'warn'), 'and warned');
+});
+
+durable('should warn, count and journal the drop when a restored queue is longer than the buffer (review counterexample)', async () => {
+  // A turn holds a and b when c and d arrive: the queue is four notices long, the buffer two.
+  const first = await open(() => new Promise<void>(() => undefined), 2);
+  const view = first.discovery('sender');
+  for (const m of ['a', 'b']) await view.sendWeakNotifyToLivePeer('yoi', m);
+  first.pod('yoi')!.run();
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const m of ['c', 'd']) assert.equal(await view.sendWeakNotifyToLivePeer('yoi', m), { type: 'delivered' });
+  assert.equal(replayNoticeJournal(await readFile(join(dir, 'notices', 'yoi.jsonl'), 'utf8')).queue, ['a', 'b', 'c', 'd']);
+  await first.stop();
+  runtime = undefined;
+  const second = await open(undefined, 2);
+  const pod = second.pod('yoi')!;
+  assert.equal(pod.pendingNotices(), ['[Notification]\nc', '[Notification]\nd'], 'the newest, as an overflow keeps');
+  assert.is(pod.actor.getSnapshot().context.dropped, 2);
+  const warn = second.diagnostics.recent().find((r) => r.message.includes('more notices than the buffer holds'));
+  assert.equal(warn?.fields, { pod: 'yoi', outcome: 'dropped 2' });
+  // The journal agrees with the pod, so a completed turn leaves nothing to come back.
+  pod.run();
+  for (let i = 0; i < 200 && !(pod.pendingNotices().length === 0 && pod.activity === 'idle'); i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.is(pod.activity, 'idle');
+  await second.stop();
+  runtime = undefined;
+  assert.equal(replayNoticeJournal(await readFile(join(dir, 'notices', 'yoi.jsonl'), 'utf8')).queue, []);
 });
 
 durable('should warn about damaged journal entries when it restores a queue', async () => {
