@@ -78,7 +78,7 @@ export const WEAK_NOTIFY_CHECKS = [
 ] as const satisfies readonly WeakNotifyCheck[];
 
 /** Every fact the rule reads, in the order its checks first ask for them. */
-export const WEAK_NOTIFY_FACT_NAMES: readonly WeakNotifyFactName[] = [...new Set(WEAK_NOTIFY_CHECKS.map((check) => check.fact))];
+const WEAK_NOTIFY_FACT_NAMES: readonly WeakNotifyFactName[] = [...new Set(WEAK_NOTIFY_CHECKS.map((check) => check.fact))];
 
 const NO_FACTS: PartialWeakNotifyFacts = Object.freeze(Object.fromEntries(WEAK_NOTIFY_FACT_NAMES.map((name) => [name, undefined])));
 

@@ -40,7 +40,7 @@ function isUnique(names: readonly string[]): boolean {
 }
 
 /** True when two name lists hold the same names in the same order. */
-export function sameNames(a: readonly string[], b: readonly string[]): boolean {
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
   return true;
@@ -76,6 +76,11 @@ export function withPendingPeer(record: PodMetadata, peer: string): PodMetadata 
   const pending = record.pendingPeers ?? [];
   if (pending.includes(peer)) return record;
   return { ...record, pendingPeers: [...pending, peer].sort() };
+}
+
+/** `record` holds `other` as a peer, and not only half-way through making the relation (no pending mark). */
+export function holdsPeer(record: PodMetadata, other: string): boolean {
+  return record.peers.includes(other) && record.pendingPeers?.includes(other) !== true;
 }
 
 /** `record` without the mark of a relation with `peer` (no `pendingPeers` field once none is left). */
@@ -151,7 +156,7 @@ export function parseRecord(name: string, stored: string): PodMetadata {
 }
 
 // The fields a record's shape check knows; every other field is the caller's own.
-const KNOWN_FIELDS = new Set(['name', 'role', 'workspaceRoot', 'peers', 'spawnedChildren']);
+const KNOWN_FIELDS = new Set(['name', 'role', 'workspaceRoot', 'peers', 'spawnedChildren', 'pendingPeers']);
 
 /**
  * Checks a record handed in by a caller (to `write`, or returned by an
@@ -180,7 +185,7 @@ export function checkRecordInput(name: string, value: unknown): PodMetadata {
   }
   for (const key of Object.keys(value)) {
     // Known fields were checked above; anything else is the caller's and may nest.
-    if (!KNOWN_FIELDS.has(key) && key !== 'pendingPeers' && nestsDeeperThan(value[key], MAX_RECORD_DEPTH - 1)) {
+    if (!KNOWN_FIELDS.has(key) && nestsDeeperThan(value[key], MAX_RECORD_DEPTH - 1)) {
       throw new PodmeshError(
         'invalid-argument',
         `the record of pod ${JSON.stringify(name)} nests deeper than ${MAX_RECORD_DEPTH} levels (or holds a cycle)`,
@@ -243,6 +248,7 @@ export function toFrozenRecord(name: string, value: unknown): PodMetadata {
     ...(typeof record.workspaceRoot === 'string' ? { workspaceRoot: record.workspaceRoot } : {}),
     peers: frozenNames(record.peers),
     spawnedChildren: frozenNames(record.spawnedChildren),
+    ...(record.pendingPeers === undefined ? {} : { pendingPeers: frozenNames(record.pendingPeers) }),
   });
 }
 

@@ -1,11 +1,11 @@
 import { InvalidPodNameError } from './errors.js';
+import { exceedsBytes } from './exceedsBytes.js';
 
 /** Names must fit one path segment of every file system we target. */
 export const MAX_POD_NAME_BYTES = 128;
 
 // Cc: C0 controls, DEL and C1 controls.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const encoder = new TextEncoder();
 
 // ES2024's `String.prototype.isWellFormed` (Node >= 20); the project's lib is ES2023.
 interface WellFormedString {
@@ -27,8 +27,7 @@ export function podNameProblem(name: unknown): string | undefined {
   // one-byte (Latin-1) strings most names are.
   if (!(name as unknown as WellFormedString).isWellFormed()) return 'is not well-formed UTF-16 (a lone surrogate)';
   if (name.trim() !== name) return 'has leading or trailing whitespace';
-  // A UTF-16 unit takes at most 3 UTF-8 bytes, so short names skip the encoding.
-  if (name.length * 3 > MAX_POD_NAME_BYTES && encoder.encode(name).length > MAX_POD_NAME_BYTES) {
+  if (exceedsBytes(name, MAX_POD_NAME_BYTES)) {
     return `longer than ${MAX_POD_NAME_BYTES} bytes in UTF-8`;
   }
   return undefined;

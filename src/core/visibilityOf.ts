@@ -1,3 +1,4 @@
+import { holdsPeer } from './podRecord.js';
 import type { PodMetadata, Visibility } from './types.js';
 
 /**
@@ -10,6 +11,6 @@ export function visibilityOf(self: string, record: PodMetadata | null, name: str
   if (name === self) return 'self';
   if (record === null) return undefined;
   if (record.spawnedChildren.includes(name)) return 'spawned-child';
-  if (record.peers.includes(name) && record.pendingPeers?.includes(name) !== true) return 'peer';
+  if (holdsPeer(record, name)) return 'peer';
   return undefined;
 }

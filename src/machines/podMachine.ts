@@ -30,7 +30,7 @@ export interface PodContext {
   readonly inputs: readonly unknown[];
   /** Input of the running turn. */
   readonly turnInput: unknown;
-  /** A turn was asked for (autoRun notice or run) while one could not start. */
+  /** An autoRun notice asked for a turn while one could not start (a `pod.run` waits in `inputs`). */
   readonly runRequested: boolean;
   /** Count of notices ever accepted: the in-process acknowledgement of a notify. */
   readonly accepted: number;
@@ -113,6 +113,17 @@ const reportRequeueOverflow = {
   }),
 } as const;
 
+// What a failed turn does, whether another turn follows or the pod goes idle.
+const turnFailed = [
+  'recordFailedTurn',
+  {
+    type: 'reportTurnFailure',
+    params: ({ context, event }: { context: PodContext; event: { error: unknown } }) => ({ turn: context.turns, error: event.error }),
+  },
+  reportRequeueOverflow,
+  'requeueTurnNotices',
+] as const;
+
 /**
  * A pod: `live` (`idle`, `running`, `paused`), `stopped` or `unreachable`,
  * with a bounded notify buffer. A turn is the `runTurn` actor, provided by the
@@ -143,9 +154,8 @@ export const podMachine = setup({
     }),
     queueInput: assign(({ context, event }) => {
       assertEvent(event, 'pod.run');
-      return { inputs: [...context.inputs, event.input], runRequested: true };
+      return { inputs: [...context.inputs, event.input] };
     }),
-    requestRun: assign({ runRequested: true }),
     takeTurnNotices: assign(({ context }) => ({
       turnNotices: context.buffer,
       turnInput: context.inputs[0],
@@ -242,26 +252,8 @@ export const podMachine = setup({
               { target: 'idle', actions: 'recordTurn' },
             ],
             onError: [
-              {
-                guard: 'wantsRun',
-                target: 'running',
-                reenter: true,
-                actions: [
-                  'recordFailedTurn',
-                  { type: 'reportTurnFailure', params: ({ context, event }) => ({ turn: context.turns, error: event.error }) },
-                  reportRequeueOverflow,
-                  'requeueTurnNotices',
-                ],
-              },
-              {
-                target: 'idle',
-                actions: [
-                  'recordFailedTurn',
-                  { type: 'reportTurnFailure', params: ({ context, event }) => ({ turn: context.turns, error: event.error }) },
-                  reportRequeueOverflow,
-                  'requeueTurnNotices',
-                ],
-              },
+              { guard: 'wantsRun', target: 'running', reenter: true, actions: turnFailed },
+              { target: 'idle', actions: turnFailed },
             ],
           },
           on: {

@@ -2,6 +2,7 @@
  * Boundary checks of a ticket board's inputs. Tool calls hand the board
  * untrusted values of any type, so every check starts from `unknown`.
  */
+import { exceedsBytes } from '../core/exceedsBytes.js';
 import { oneLine } from '../core/text.js';
 import { TicketError } from './ticketError.js';
 
@@ -13,9 +14,7 @@ export const MAX_TICKET_TEXT_BYTES = 1024 * 1024;
 /** `value` when it is a string of at most 1 MiB in UTF-8, else an `invalid-input` error naming `what`. */
 export function checkTicketText(value: unknown, what: string, id?: string): string {
   if (typeof value !== 'string') throw new TicketError('invalid-input', `${what} must be a string`, id);
-  // UTF-8 takes 1 to 3 bytes per UTF-16 unit, so only mid-sized texts need counting.
-  const units = value.length;
-  if (units > MAX_TICKET_TEXT_BYTES || (units * 3 > MAX_TICKET_TEXT_BYTES && Buffer.byteLength(value, 'utf8') > MAX_TICKET_TEXT_BYTES)) {
+  if (exceedsBytes(value, MAX_TICKET_TEXT_BYTES)) {
     throw new TicketError('invalid-input', `${what} is larger than 1 MiB`, id);
   }
   return value;

@@ -2,7 +2,8 @@ import { errorCode } from '../../core/errors.js';
 import { errorLine } from '../../core/text.js';
 import type { PodHandle } from '../runtime/createPodHandle.js';
 import type { PodRuntime } from '../runtime/createPodRuntime.js';
-import { exceedsBytes, tryStringify } from './jsonLimits.js';
+import { exceedsBytes } from '../../core/exceedsBytes.js';
+import { tryStringify } from './jsonLimits.js';
 import type { PodRequest, PodResponse } from './podProtocol.js';
 import { podStateAnswer, snapshotOf } from './podStateAnswer.js';
 

@@ -5,7 +5,7 @@ import { errorLine } from '../../core/text.js';
 import type { PodLiveness, PodTransport } from '../../core/types.js';
 import { isValidPodName } from '../../core/validatePodName.js';
 import { podSocketPath } from './podPaths.js';
-import { exceedsBytes } from './jsonLimits.js';
+import { exceedsBytes } from '../../core/exceedsBytes.js';
 import { createLineReader, encodeLine, MAX_REQUEST_LINE_BYTES, MAX_RESPONSE_LINE_BYTES, type PodMethod, type PodSnapshotMessage } from './podProtocol.js';
 
 /** Options of {@link createSocketTransport}. */

@@ -51,14 +51,6 @@ function holdsObject(node: object): boolean {
   return false;
 }
 
-/** UTF-8 bytes of `text`, computed only when its length alone cannot settle `text` ≤ `max` bytes. */
-export function exceedsBytes(text: string, max: number): boolean {
-  // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair is 4 for 2 units).
-  if (text.length * 3 <= max) return false;
-  if (text.length > max) return true;
-  return Buffer.byteLength(text) > max;
-}
-
 /** The JSON of `value`, or `undefined` when it cannot be encoded (a cycle, a BigInt, too deep, a throwing `toJSON`). */
 export function tryStringify(value: unknown): string | undefined {
   try {

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { errorLine } from '../../core/text.js';
 import { failureCode, type AnswerPodRequest } from './createPodRequestAnswerer.js';
-import { exceedsBytes } from './jsonLimits.js';
+import { exceedsBytes } from '../../core/exceedsBytes.js';
 import {
   createLineReader,
   isResponse,

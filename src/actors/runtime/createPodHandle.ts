@@ -92,11 +92,7 @@ export function createPodHandle(name: string, actor: PodActorRef, durable?: () =
       return typeof value === 'string' ? undefined : value.live;
     },
     liveness: () => livenessOf(actor.getSnapshot()),
-    receive(message, { autoRun }) {
-      const accepted = notifyPodActor(actor, message, autoRun);
-      if (durable === undefined) return accepted;
-      return accepted === undefined ? durable() : accepted.then(durable);
-    },
+    receive: (message, { autoRun }) => notifyPodActor(actor, message, autoRun, durable),
     pendingNotices: () => actor.getSnapshot().context.buffer,
     history: () => actor.getSnapshot().context.history,
     run: (input) => actor.send({ type: 'pod.run', input }),
@@ -118,13 +114,16 @@ const notLive = (ref: PodActorRef): PodmeshError =>
  * Called while the actor is busy (from one of its own subscribers, say), the
  * event waits in xstate's mailbox until the actor is done, so the answer is a
  * promise settled on the next microtask, once the mailbox has been worked off.
+ * With `durable` (the runtime keeps a notice journal) it resolves only once
+ * `durable()` did too: the accepted notice is on disk.
  */
-export function notifyPodActor(ref: PodActorRef, message: string, autoRun: boolean): void | Promise<void> {
+export function notifyPodActor(ref: PodActorRef, message: string, autoRun: boolean, durable?: () => Promise<void>): void | Promise<void> {
   const before = ref.getSnapshot().context.accepted;
   ref.send({ type: 'pod.notify', message, autoRun });
-  if (ref.getSnapshot().context.accepted !== before) return;
+  if (ref.getSnapshot().context.accepted !== before) return durable?.();
   if (ref.getSnapshot().value === 'stopped' || ref.getSnapshot().value === 'unreachable') throw notLive(ref);
-  return new Promise((resolve, reject) =>
+  const accepted = new Promise<void>((resolve, reject) =>
     queueMicrotask(() => (ref.getSnapshot().context.accepted !== before ? resolve() : reject(notLive(ref)))),
   );
+  return durable === undefined ? accepted : accepted.then(durable);
 }

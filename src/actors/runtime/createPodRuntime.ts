@@ -30,6 +30,7 @@ import { createPodSet } from './createPodSet.js';
 import { createWeakNotify } from './createWeakNotify.js';
 import { ensureExistingPeer, ensurePeerResult } from './ensureExistingPeer.js';
 import { preparePodRecord, type SpawnPodOptions } from './preparePodRecord.js';
+import { stopMember } from './stopMember.js';
 import { withTimeout, type TimerClock } from './withTimeout.js';
 
 export type { SpawnPodOptions } from './preparePodRecord.js';
@@ -104,9 +105,11 @@ export interface PodRuntime {
   /** Stops an actor started with {@link PodRuntime.startActor} (xstate refuses `stop()` on a member of a system). */
   stopActor(actor: AnyActorRef): void;
   /**
-   * Stops every pod and every actor of the system. Calls made afterwards throw
-   * `RuntimeStoppedError` (a notify answers `skipped-not-live`, as every pod is
-   * stopped), and ensures still running reject with it.
+   * Stops every pod and every actor of the system and closes the transport.
+   * Afterwards `startActor` throws `RuntimeStoppedError`, `spawnPod`,
+   * `spawnPods` and every ensure reject with it (one still running too), and
+   * a weak notify answers `skipped-not-live`; reads (`pod`, `discovery`'s
+   * inspections) go on answering.
    */
   stop(): Promise<void>;
 }
@@ -115,8 +118,6 @@ const defaultTurn: TurnHandler = () => undefined;
 
 // What every pod is once its runtime stopped: a notify then skips it instead of sending to a stopped actor.
 const RUNTIME_STOPPED: PodLiveness = Object.freeze({ status: 'stopped', reason: 'the podmesh runtime is stopped' });
-// xstate refuses `stop()` on an actor with a parent; its own stop event is what stopChild uses.
-const STOP = { type: 'xstate.stop' } as const;
 
 /** Creates a runtime (docs/behaviour.md §3–8). */
 export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
@@ -205,7 +206,8 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
   };
 
   const deliver = (name: string, message: string, autoRun: boolean): void | Promise<void> => {
-    if (pods.ref(name) !== undefined) return pods.deliver(name, message, autoRun);
+    const ref = pods.ref(name);
+    if (ref !== undefined) return pods.deliver(ref, name, message, autoRun);
     if (transport === undefined) throw new Error('no transport serves this pod');
     return withTimeout(Promise.resolve(transport.notify(name, message, { autoRun })), deliveryTimeoutMs, clock);
   };
@@ -269,13 +271,13 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     discovery: (self) => createDiscovery(self, { store, liveness, ensure, notify }),
     startActor: (logic, options) => join(logic, root, options),
     stopActor(actor) {
-      if (started.has(actor)) actor.send(STOP);
+      if (started.has(actor)) stopMember(actor);
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       pods.stop();
-      for (const actor of started) actor.send(STOP);
+      for (const actor of started) stopMember(actor);
       root.stop();
       transport?.close?.();
       await options.journal?.close?.();

@@ -1,10 +1,11 @@
 import { createActor, initialTransition, type AnyActorRef, type Snapshot } from 'xstate';
 import { errorLine } from '../../core/text.js';
 import type { NoticeJournal, PodLiveness } from '../../core/types.js';
-import { renderNotice, type PodContext, type PodEvent, type PodInput } from '../../machines/podMachine.js';
+import { renderNotice, type PodContext, type PodInput } from '../../machines/podMachine.js';
 import type { Diagnostics } from './createDiagnostics.js';
 import { createPodHandle, livenessOf, notifyPodActor, type PodActorRef, type PodHandle, type TurnHandler } from './createPodHandle.js';
 import { journalPodQueue, type PodQueueJournal } from './journalPodQueue.js';
+import { stopMember } from './stopMember.js';
 import { wirePodMachine } from './wirePodMachine.js';
 
 /** The pods a runtime runs: their actors, handles, and (with a journal) their durable queues. */
@@ -13,8 +14,8 @@ export interface PodSet {
   ref(name: string): PodActorRef | undefined;
   handle(name: string): PodHandle | undefined;
   liveness(ref: PodActorRef): PodLiveness;
-  /** Puts a notice into a pod this runtime runs (see `PodHandle.receive`); `undefined` when it runs no such pod. */
-  deliver(name: string, message: string, autoRun: boolean): void | Promise<void> | undefined;
+  /** Puts a notice into `ref`, the actor of pod `name` (see `PodHandle.receive`). */
+  deliver(ref: PodActorRef, name: string, message: string, autoRun: boolean): void | Promise<void>;
   /** Runs the pod's actor, or starts it again if it was stopped; a new actor starts with `restored` queued. */
   run(name: string, restored?: readonly string[]): PodActorRef;
   /** Stops every pod actor and stops following their queues. */
@@ -30,21 +31,14 @@ export interface PodSetOptions {
   readonly journal?: NoticeJournal;
 }
 
-// xstate refuses `stop()` on an actor with a parent; its own stop event is what stopChild uses.
-const STOP = { type: 'xstate.stop' } as unknown as PodEvent;
-
 /** Creates the pod set of one runtime. */
 export function createPodSet({ root, diagnostics, turn, input, journal }: PodSetOptions): PodSet {
   const pods = new Map<string, PodActorRef>();
   const queues = new Map<string, PodQueueJournal>();
 
-  const durable = (name: string): (() => Promise<void>) | undefined => {
-    const queue = queues.get(name);
-    return queue === undefined ? undefined : () => queue.settled();
-  };
   const handle = (name: string): PodHandle | undefined => {
     const ref = pods.get(name);
-    return ref === undefined ? undefined : createPodHandle(name, ref, durable(name));
+    return ref === undefined ? undefined : createPodHandle(name, ref, queues.get(name)?.settled);
   };
 
   const wiredPod = wirePodMachine(diagnostics, async (turnInput, signal) => {
@@ -73,14 +67,7 @@ export function createPodSet({ root, diagnostics, turn, input, journal }: PodSet
     handle,
     liveness: (ref) => livenessOf(ref.getSnapshot()),
     // The notify path: no handle object per notice.
-    deliver(name, message, autoRun) {
-      const ref = pods.get(name);
-      if (ref === undefined) return undefined;
-      const accepted = notifyPodActor(ref, message, autoRun);
-      const queue = queues.get(name);
-      if (queue === undefined) return accepted;
-      return accepted === undefined ? queue.settled() : accepted.then(() => queue.settled());
-    },
+    deliver: (ref, name, message, autoRun) => notifyPodActor(ref, message, autoRun, queues.get(name)?.settled),
     run(name, restored = []) {
       let ref = pods.get(name);
       if (ref === undefined) {
@@ -91,8 +78,7 @@ export function createPodSet({ root, diagnostics, turn, input, journal }: PodSet
         ref = createActor(wiredPod, { parent: root, id: name, snapshot, input });
         pods.set(name, ref);
         if (journal !== undefined) {
-          const initial = ref.getSnapshot().context.buffer;
-          const dropped = restored.length - initial.length;
+          const { buffer: initial, dropped } = ref.getSnapshot().context;
           if (dropped > 0) {
             diagnostics.record('warn', 'pod', 'restored more notices than the buffer holds; the oldest were dropped', {
               pod: name,
@@ -101,8 +87,8 @@ export function createPodSet({ root, diagnostics, turn, input, journal }: PodSet
           }
           queues.set(
             name,
-            // The journal holds `restored`: a drop above is journaled as the drop it is.
-            journalPodQueue(journal, name, ref, { journaled: restored, initial }, (error) =>
+            // The journal holds `restored`: the drop is journaled as the drop it is.
+            journalPodQueue(journal, name, ref, { initial, dropped }, (error) =>
               diagnostics.record('warn', 'pod', 'could not write the notice journal; notices since may not survive a crash', {
                 pod: name,
                 error: errorLine(error),
@@ -118,7 +104,7 @@ export function createPodSet({ root, diagnostics, turn, input, journal }: PodSet
     },
     stop() {
       for (const queue of queues.values()) queue.stop();
-      for (const ref of pods.values()) ref.send(STOP);
+      for (const ref of pods.values()) stopMember(ref);
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   type WeakNotifyDecision,
   type WeakNotifyGatherers,
 } from '../../core/decideWeakNotify.js';
+import { exceedsBytes } from '../../core/exceedsBytes.js';
 import { errorLine } from '../../core/text.js';
 import type { PodLiveness, PodMetadata, PodMetadataStore, WeakNotifyOutcome, WeakNotifyOutcomeType } from '../../core/types.js';
 import { isValidPodName } from '../../core/validatePodName.js';
@@ -72,10 +73,7 @@ function visibilityUnknown(attempt: Attempt, error: unknown): void {
 
 function messageProblem(message: unknown, maxBytes: number): string | undefined {
   if (typeof message !== 'string') return 'message is not a string';
-  if (message.length * 3 > maxBytes && Buffer.byteLength(message, 'utf8') > maxBytes) {
-    return `message is larger than ${maxBytes} bytes`;
-  }
-  return undefined;
+  return exceedsBytes(message, maxBytes) ? `message is larger than ${maxBytes} bytes` : undefined;
 }
 
 // One message per kind of notify and outcome, made once.

@@ -1,14 +1,9 @@
 import { errorLine } from '../../core/text.js';
 import { podmeshErrorCode, MissingPodError, SelfPeerError, StateMissingError } from '../../core/errors.js';
-import { withoutPeer, withoutPendingPeer, withPeer, withPendingPeer } from '../../core/podRecord.js';
+import { holdsPeer, withoutPeer, withoutPendingPeer, withPeer, withPendingPeer } from '../../core/podRecord.js';
 import type { PeerEnsureResult, PeerRelation, PodMetadata, PodMetadataStore } from '../../core/types.js';
 import { validatePodName } from '../../core/validatePodName.js';
 import type { PeerEnsureMode } from '../../machines/discoveryMachine.js';
-
-/** `record` holds `other` as a peer, and not only half-way through making the relation. */
-function holds(record: PodMetadata, other: string): boolean {
-  return record.peers.includes(other) && record.pendingPeers?.includes(other) !== true;
-}
 
 /**
  * Writes the relation of `self` and `peer` in four steps, each one atomic
@@ -61,8 +56,8 @@ export async function ensureExistingPeer(
     if (source.pendingPeers?.includes(peer) === true) await dropRelation(store, self, peer);
     return null;
   }
-  const sourceHolds = holds(source, peer);
-  const targetHolds = holds(target, self);
+  const sourceHolds = holdsPeer(source, peer);
+  const targetHolds = holdsPeer(target, self);
   // One side holds the other already: one write completes it, and a crash before that write leaves the
   // relation as it was. Neither does: the marked four-step write, so no crash leaves it half-made unseen.
   if (sourceHolds && !targetHolds) await completeSide(store, peer, self);

@@ -1,10 +1,10 @@
 import type { NoticeJournal, NoticeQueueChange } from '../../core/types.js';
-import { noticeMessage, pendingQueue, renderNotice } from '../../machines/podMachine.js';
+import { noticeMessage, pendingQueue } from '../../machines/podMachine.js';
 import type { PodActorRef } from './createPodHandle.js';
 
 /** A pod's queue kept in a journal as its actor changes it. */
 export interface PodQueueJournal {
-  /** Resolves once every change so far is durable; rejects when writing one of them failed. */
+  /** Resolves once the latest change is durable (a write after a failed one records the whole queue, so it covers the earlier ones too); rejects when that write failed. */
   settled(): Promise<void>;
   /** Stops following the actor. */
   stop(): void;
@@ -15,7 +15,7 @@ export interface PodQueueJournal {
  * (what notifies, turns and overflows do), else the whole new queue. Notices
  * are compared as strings, so a queue rebuilt with the same texts is unchanged.
  */
-export function queueChange(before: readonly string[], after: readonly string[]): NoticeQueueChange | null {
+function queueChange(before: readonly string[], after: readonly string[]): NoticeQueueChange | null {
   for (let consumed = 0; consumed <= before.length; consumed += 1) {
     const kept = before.length - consumed;
     if (kept > after.length) continue;
@@ -32,22 +32,21 @@ export function queueChange(before: readonly string[], after: readonly string[])
  * Follows `actor`'s queue (the running turn's notices, then the buffer) and
  * records every change in `journal`, in order. A notice accepted by the actor
  * is acknowledged only once `settled()` resolves. Starts from `initial`, the
- * rendered queue the actor was restored with; when the journal held more
- * (`journaled`, which the buffer could not take whole), the difference is
- * recorded first, as the drop it is.
+ * rendered queue the actor was restored with; when the journal held
+ * `dropped` more (the oldest, which the buffer could not take), that drop is
+ * recorded first.
  */
 export function journalPodQueue(
   journal: NoticeJournal,
   name: string,
   actor: PodActorRef,
-  { journaled, initial }: { readonly journaled: readonly string[]; readonly initial: readonly string[] },
+  { initial, dropped }: { readonly initial: readonly string[]; readonly dropped: number },
   onFailure: (error: unknown) => void,
 ): PodQueueJournal {
   let persisted = initial;
   let last: Promise<void> = Promise.resolve();
-  const restoredChange = queueChange(journaled.map(renderNotice), initial);
-  if (restoredChange !== null) {
-    last = journal.record(name, restoredChange);
+  if (dropped > 0) {
+    last = journal.record(name, { consumed: dropped, added: [] });
     last.catch(onFailure);
   }
   const subscription = actor.subscribe((snapshot) => {
