@@ -1,4 +1,3 @@
-import { lstat, readdir, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { errorCode, PodmeshError } from '../../core/errors.js';
@@ -39,32 +38,16 @@ function answers(socketPath: string, ms: number): Promise<boolean> {
 }
 
 /**
- * Removes a folder with something in it at `<podDir>/pod.lock`: our lock is
- * an empty folder, and the stale takeover's rmdir cannot remove a full one, so
- * it would block every start. (A link or a file there is removed by lockFile.)
- */
-async function removeForeignLock(lockPath: string): Promise<void> {
-  try {
-    const stats = await lstat(lockPath);
-    if (stats.isDirectory() && (await readdir(lockPath)).length > 0) await rm(lockPath, { recursive: true, force: true });
-  } catch (error) {
-    // Gone or replaced meanwhile: the lock itself decides.
-    if (errorCode(error) !== 'ENOENT' && errorCode(error) !== 'ENOTDIR') throw error;
-  }
-}
-
-/**
  * Takes the name of the pod whose runtime folder is `podDir` (a `pod.lock`
  * folder, see lockFile.ts). A live holder answers on its socket: that is a
  * {@link PodAlreadyRunningError} at once. A crashed or hung holder's lock is
  * waited out until it goes stale and taken over. Whatever else sits at
- * `pod.lock` (a link, a file, a folder with contents) is removed. `onLost`
+ * `pod.lock` (a link, a file, a folder with contents) is removed by lockFile. `onLost`
  * is called if the lock is taken away while held (this process hung past the
  * stale time).
  */
 export async function acquirePodLock(podDir: string, onLost: (error: Error) => void): Promise<PodLock> {
   const target = join(podDir, 'pod');
-  await removeForeignLock(`${target}.lock`);
   let lost = false;
   const take = (maxWait: number): Promise<FileLock> =>
     lockFile(target, {

@@ -10,7 +10,7 @@
  * exist (a pod that was just deleted) would spin for the whole budget instead
  * of failing at once with ENOENT.
  *
- * Something at `<file>.lock` that is not a folder (a file, a link) is no lock
+ * Something at `<file>.lock` that is not an empty folder (a file, a link, a full folder) is no lock
  * of this module's: nobody refreshes it, proper-lockfile can neither take it
  * over nor go past it, so it is removed, where it would block every taker.
  *
@@ -19,7 +19,7 @@
  * lock within a few system calls of each other can both get it. That needs a
  * holder that died holding the lock and a race on that exact instant.
  */
-import { lstat, unlink } from 'node:fs/promises';
+import { lstat, readdir, rm, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lock } from 'proper-lockfile';
 import { errorCode, PodmeshError } from '../../core/errors.js';
@@ -77,14 +77,19 @@ const DEFAULT_MAX_DELAY = 50;
 const MAX_REMOVALS = 3;
 
 /**
- * Removes what sits at `lock` when it is not a folder (a file, a link), so not
- * a lock of this module's: no holder refreshes it and proper-lockfile can
- * neither take it over nor go past it. True when it was removed (or is gone).
- * unlink never removes a folder, so a real lock made in between is kept.
+ * Removes what sits at `lock` when it is no lock of this module's — a file, a
+ * link, or a folder with something in it (a lock is an empty folder) — as no
+ * holder refreshes it and proper-lockfile can neither take it over nor go
+ * past it. True when it was removed (or is gone). unlink never removes a
+ * folder, so a real lock made in between is kept.
  */
-async function removeNonFolderLock(lock: string): Promise<boolean> {
+async function removeForeignLock(lock: string): Promise<boolean> {
   try {
-    if ((await lstat(lock)).isDirectory()) return false;
+    if ((await lstat(lock)).isDirectory()) {
+      if ((await readdir(lock)).length === 0) return false;
+      await rm(lock, { recursive: true, force: true });
+      return true;
+    }
     await unlink(lock);
     return true;
   } catch (error) {
@@ -97,7 +102,7 @@ async function removeNonFolderLock(lock: string): Promise<boolean> {
 
 /**
  * Takes the lock on `file`, waiting while another holder has it. Something
- * other than a folder at `<file>.lock` is no lock: it is removed. The folder
+ * other than an empty folder at `<file>.lock` is no lock: it is removed. The folder
  * holding `file` must exist (else it rejects at once with the ENOENT or
  * ENOTDIR of the mkdir); `file` itself need not. The path is used as given
  * (no realpath), so give every process the same absolute path.
@@ -136,14 +141,14 @@ export async function lockFile(file: string, options: FileLockOptions = {}): Pro
       });
     } catch (error) {
       // ELOCKED: proper-lockfile's own code for a lock someone else holds;
-      // ENOTDIR may be its rmdir of a stale lock that is a file.
+      // ENOTDIR or ENOTEMPTY may be its rmdir of a stale lock that is a file or a full folder.
       const code = errorCode(error);
-      const removed = (code === 'ELOCKED' || code === 'ENOTDIR') && (await removeNonFolderLock(`${file}.lock`));
+      const removed = (code === 'ELOCKED' || code === 'ENOTDIR' || code === 'ENOTEMPTY') && (await removeForeignLock(`${file}.lock`));
       if (removed) {
         removals += 1;
         // No lock was there: try again at once, unless something keeps putting one back.
         if (removals <= MAX_REMOVALS) continue;
-      } else if (code !== 'ELOCKED') {
+      } else if (code !== 'ELOCKED' && code !== 'ENOTEMPTY') {
         throw error;
       }
       const waited = performance.now() - started;
