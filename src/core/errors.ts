@@ -25,10 +25,15 @@ export type PodmeshErrorCode =
   | 'pod-not-live'
   | 'request-rejected'
   | 'invalid-argument'
+  | 'pod-running'
+  | 'notices-pending'
+  | 'not-owned'
   // tickets (§6)
   | 'unknown-ticket'
   | 'invalid-transition'
   | 'invalid-input'
+  | 'workspace-not-found'
+  | 'workspace-clash'
   // simulation and command line
   | 'invalid-scenario'
   | 'invalid-usage';
