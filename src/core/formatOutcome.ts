@@ -1,11 +1,21 @@
 import { boundLine } from './text.js';
 import type { WeakNotifyOutcome } from './types.js';
 
-/** One line of display text for a weak notify outcome (errors and reasons made one line, bounded to 200). */
-export function formatOutcome(outcome: WeakNotifyOutcome): string {
+/** How the notice whose outcome is formatted was sent. */
+export interface FormatOutcomeOptions {
+  /** The notice asked for a turn (`notifyLivePeer(…, { autoRun: true })`); default a weak notify. */
+  readonly autoRun?: boolean;
+}
+
+/**
+ * One line of display text for a notify outcome (errors and reasons made one
+ * line, bounded to 200). `delivered` says whether a turn was asked for, so
+ * pass `{ autoRun: true }` for a notice sent with it.
+ */
+export function formatOutcome(outcome: WeakNotifyOutcome, options?: FormatOutcomeOptions): string {
   switch (outcome.type) {
     case 'delivered':
-      return 'delivered (queued without starting a turn)';
+      return options?.autoRun === true ? 'delivered (queued; a turn was requested)' : 'delivered (queued without starting a turn)';
     case 'skipped-missing':
       return 'skipped: no metadata for the target';
     case 'skipped-not-visible':

@@ -42,7 +42,7 @@ format('should give one non-empty line for every outcome', () => {
 });
 
 format('should give a distinct line for every outcome', () => {
-  const lines = OUTCOMES.map(formatOutcome);
+  const lines = OUTCOMES.map((outcome) => formatOutcome(outcome));
   assert.is(new Set(lines).size, OUTCOMES.length, lines.join(' | '));
 });
 
@@ -106,6 +106,17 @@ format('should make a hand-built multi-line error or reason one bounded line', (
   const reason = formatOutcome({ type: 'skipped-not-live', status: 'unreachable', reason: 'a\r\nb' });
   assert.not.match(reason, /[\r\n]/);
   assert.match(reason, /\(a b\)/);
+});
+
+format('should say a turn was requested for a delivered autoRun notice, and only then', () => {
+  assert.is(formatOutcome({ type: 'delivered' }, { autoRun: true }), 'delivered (queued; a turn was requested)');
+  assert.is(formatOutcome({ type: 'delivered' }, { autoRun: false }), 'delivered (queued without starting a turn)');
+  assert.is(formatOutcome({ type: 'delivered' }, {}), 'delivered (queued without starting a turn)');
+  assert.is(formatOutcome({ type: 'delivered' }), 'delivered (queued without starting a turn)');
+  // A notice that was not delivered started nothing, whatever it asked for.
+  for (const outcome of OUTCOMES.filter((o) => o.type !== 'delivered')) {
+    assert.is(formatOutcome(outcome, { autoRun: true }), formatOutcome(outcome), JSON.stringify(outcome));
+  }
 });
 
 format.run();
