@@ -1,4 +1,4 @@
-import { MissingPodError } from '../../core/errors.js';
+import { MissingPodError, StateMissingError } from '../../core/errors.js';
 import type { PodMetadataStore } from '../../core/types.js';
 import { repairPendingRelations } from './ensureExistingPeer.js';
 
@@ -39,9 +39,12 @@ export async function preparePodRecord(store: PodMetadataStore, { name, role, wo
     }));
   }
   if (parent !== undefined) {
-    await store.update(parent, (record) =>
-      record.spawnedChildren.includes(name) ? record : { ...record, spawnedChildren: [...record.spawnedChildren, name] },
-    );
+    await store
+      .update(parent, (record) => (record.spawnedChildren.includes(name) ? record : { ...record, spawnedChildren: [...record.spawnedChildren, name] }))
+      .catch((error: unknown) => {
+        // Removed since it was read: still the caller's missing parent, not a missing state of its own.
+        throw error instanceof StateMissingError ? new MissingPodError(parent) : error;
+      });
   }
   // A relation an ensure left half-made (it crashed between its writes) is finished now: a start never
   // runs with a one-sided relation of its own making.
