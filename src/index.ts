@@ -13,6 +13,8 @@ export {
   createPodRuntime,
   type PodRuntime,
   type PodRuntimeOptions,
+  type RemovedPod,
+  type RemovePodOptions,
   type RuntimeClock,
   type SpawnPodOptions,
   type StartActorOptions,
@@ -23,8 +25,9 @@ export type { PodHandle } from './actors/runtime/createPodHandle.js';
 
 // Discovery and the weak notify
 export type { PodDiscovery, PodInspection, VisiblePod } from './actors/runtime/createDiscovery.js';
+export type { PeerUnregistration } from './actors/runtime/unregisterPeer.js';
 export type { NotifyOptions } from './actors/runtime/createWeakNotify.js';
-export { formatOutcome } from './core/formatOutcome.js';
+export { formatOutcome, type FormatOutcomeOptions } from './core/formatOutcome.js';
 
 // Stores
 export { createMemoryPodStore, type MemoryPodStore } from './actors/stores/createMemoryPodStore.js';

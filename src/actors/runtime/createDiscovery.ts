@@ -14,6 +14,7 @@ import { visibilityOf } from '../../core/visibilityOf.js';
 import type { PeerEnsureMode } from '../../machines/discoveryMachine.js';
 import type { DiagnosticFields } from './createDiagnostics.js';
 import type { NotifyLivePeer, NotifyOptions } from './createWeakNotify.js';
+import type { PeerUnregistration } from './unregisterPeer.js';
 
 /** What `inspect` tells of one visible pod. */
 export interface PodInspection {
@@ -38,6 +39,13 @@ export interface PodDiscovery {
   ensureExistingPeer(peer: string): Promise<PeerRelation | null>;
   /** Like `ensureExistingPeer`, but a missing peer throws `MissingPodError`. */
   registerPeer(peer: string): Promise<PeerRelation>;
+  /**
+   * Removes the relation of `self` and `peer` from both records, ordered so no
+   * crash leaves a one-sided relation that a notice could use (docs/behaviour.md §4);
+   * `removed` is false when neither record held it. A `peer` without a record has
+   * it removed from `self` only; a missing `self` is `StateMissingError`.
+   */
+  unregisterPeer(peer: string): Promise<PeerUnregistration>;
   /** Role, visibility and liveness of a pod visible from `self`. */
   inspect(name: string): Promise<PodInspection>;
   /** Every pod visible from `self`, sorted by name. */
@@ -63,6 +71,8 @@ export interface DiscoveryDeps {
   liveness(name: string): PodLiveness | Promise<PodLiveness>;
   /** Runs an ensure as an actor of the discovery actor; rejects with its typed error. */
   ensure(self: string, peer: string, mode: PeerEnsureMode): Promise<PeerRelation | null>;
+  /** Removes the relation of `self` and `peer` (see `unregisterPeer.ts`); rejects once the runtime stopped. */
+  unregister(self: string, peer: string): Promise<PeerUnregistration>;
   readonly notify: NotifyLivePeer;
 }
 
@@ -86,6 +96,7 @@ export function createDiscovery(self: string, deps: DiscoveryDeps): PodDiscovery
     self,
     ensureExistingPeer: (peer) => deps.ensure(self, peer, 'ensure'),
     registerPeer: async (peer) => (await deps.ensure(self, peer, 'register')) as PeerRelation,
+    unregisterPeer: (peer) => deps.unregister(self, peer),
     async inspect(name) {
       validatePodName(name);
       let record: PodMetadata | null;

@@ -30,10 +30,13 @@ import { createPodSet } from './createPodSet.js';
 import { createWeakNotify } from './createWeakNotify.js';
 import { ensureExistingPeer, ensurePeerResult } from './ensureExistingPeer.js';
 import { preparePodRecord, type SpawnPodOptions } from './preparePodRecord.js';
+import { removePod, type RemovedPod, type RemovePodOptions } from './removePod.js';
 import { stopMember } from './stopMember.js';
+import { unregisterPeer } from './unregisterPeer.js';
 import { withTimeout, type TimerClock } from './withTimeout.js';
 
 export type { SpawnPodOptions } from './preparePodRecord.js';
+export type { RemovedPod, RemovePodOptions } from './removePod.js';
 export type { TurnArgs, TurnHandler } from './createPodHandle.js';
 
 /** A clock as xstate takes it, plus the current time for diagnostics. */
@@ -92,6 +95,15 @@ export interface PodRuntime {
    * start thousands. `onProgress` is called after each pod.
    */
   spawnPods(spawns: readonly SpawnPodOptions[], options?: { readonly onProgress?: (done: number, total: number) => void }): Promise<void>;
+  /**
+   * Removes a stopped pod's record and its relations (docs/behaviour.md §4,
+   * "Removing pods and relations"): `pod-running` when this runtime runs it or
+   * its transport reports it live or unreachable, `state-missing` without a
+   * record, `notices-pending` while it holds accepted notices unless
+   * `discardNotices`. Every record that lists it is cleared first, the record is
+   * deleted last, so a crash leaves what the next `removePod` finishes.
+   */
+  removePod(name: string, options?: RemovePodOptions): Promise<RemovedPod>;
   /** The handle of a pod this runtime runs, else `undefined`. */
   pod(name: string): PodHandle | undefined;
   /** The discovery view of `self`. */
@@ -267,8 +279,20 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
         onProgress?.(++done, spawns.length);
       }
     },
+    async removePod(name, remove) {
+      assertRunning();
+      const { journal } = options;
+      return removePod({ store, diagnostics, pods, ...(transport === undefined ? {} : { transport }), ...(journal === undefined ? {} : { journal }) }, name, remove);
+    },
     pod: (name) => pods.handle(validatePodName(name)),
-    discovery: (self) => createDiscovery(self, { store, liveness, ensure, notify }),
+    discovery: (self) =>
+      createDiscovery(self, {
+        store,
+        liveness,
+        ensure,
+        notify,
+        unregister: async (source, peer) => (assertRunning(), unregisterPeer(store, source, peer)),
+      }),
     startActor: (logic, options) => join(logic, root, options),
     stopActor(actor) {
       if (started.has(actor)) stopMember(actor);

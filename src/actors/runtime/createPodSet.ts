@@ -18,6 +18,8 @@ export interface PodSet {
   deliver(ref: PodActorRef, name: string, message: string, autoRun: boolean): void | Promise<void>;
   /** Runs the pod's actor, or starts it again if it was stopped; a new actor starts with `restored` queued. */
   run(name: string, restored?: readonly string[]): PodActorRef;
+  /** Stops the pod's actor and forgets it (its record is being removed); a later `run` starts a new one. */
+  forget(name: string): void;
   /** Stops every pod actor and stops following their queues. */
   stop(): void;
 }
@@ -101,6 +103,14 @@ export function createPodSet({ root, diagnostics, turn, input, journal }: PodSet
         ref.send({ type: 'pod.start' });
       }
       return ref;
+    },
+    forget(name) {
+      const ref = pods.get(name);
+      if (ref === undefined) return;
+      queues.get(name)?.stop();
+      queues.delete(name);
+      pods.delete(name);
+      stopMember(ref);
     },
     stop() {
       for (const queue of queues.values()) queue.stop();
