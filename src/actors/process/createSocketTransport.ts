@@ -231,8 +231,8 @@ export function createSocketTransport(options: SocketTransportOptions): SocketTr
         return { status: 'unreachable', reason: errorLine(error, 120) };
       }
     },
-    async notify(name, message, { autoRun }) {
-      await request(name, 'notify', { message, autoRun });
+    async notify(name, message, { autoRun, from }) {
+      await request(name, 'notify', from === undefined ? { message, autoRun } : { message, autoRun, from });
     },
     request,
     close() {
