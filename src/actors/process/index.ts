@@ -11,6 +11,7 @@ export { resolvePodmeshPaths, podSocketPath, MAX_SOCKET_PATH_BYTES, UnsafeRuntim
 export { PodAlreadyRunningError } from './acquirePodLock.js';
 export { readPodProcess, podProcessPath, MAX_ARGV_ITEMS, MAX_ARGV_ITEM_CHARS, MAX_PROCESS_RECORD_BYTES, type PodProcessRecord } from './readPodProcess.js';
 export { processBelongsToPod, recordedProcessState, type RecordedProcessState } from './processBelongsToPod.js';
+export { stopPodProcess, PodStopError, type StopPodProcessOptions, type StopResult } from './stopPodProcess.js';
 export {
   POD_METHODS,
   MAX_REQUEST_LINE_BYTES,
