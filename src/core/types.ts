@@ -120,8 +120,11 @@ export interface NoticeJournal {
 export interface PodTransport {
   /** Liveness of `name`, or `undefined` when this transport does not serve it. */
   probe(name: string): PodLiveness | undefined | Promise<PodLiveness | undefined>;
-  /** Resolves once the target acknowledged the notice into its buffer; rejects otherwise. */
-  notify(name: string, message: string, options: { readonly autoRun: boolean }): void | Promise<void>;
+  /**
+   * Resolves once the target acknowledged the notice into its buffer; rejects otherwise.
+   * `from` is the sending pod's name, for a transport that can tell the target (the socket transport does).
+   */
+  notify(name: string, message: string, options: { readonly autoRun: boolean; readonly from?: string }): void | Promise<void>;
   /** Releases connections; the runtime calls it when it stops. */
   close?(): void;
 }

@@ -4,8 +4,9 @@ import type { PodHandle } from '../runtime/createPodHandle.js';
 import type { PodRuntime } from '../runtime/createPodRuntime.js';
 import { exceedsBytes } from '../../core/exceedsBytes.js';
 import { tryStringify } from './jsonLimits.js';
+import { isValidPodName } from '../../core/validatePodName.js';
 import type { PodRequest, PodResponse } from './podProtocol.js';
-import { podStateAnswer, snapshotOf } from './podStateAnswer.js';
+import { pingAnswer, podStateAnswer, snapshotOf, type PodProcessFacts } from './podStateAnswer.js';
 
 /**
  * Serves the `tool` method: called with the request's `params.tool` and
@@ -24,7 +25,10 @@ export interface PodAnswerContext {
   readonly runtime: PodRuntime;
   readonly pod: PodHandle;
   readonly tools?: PodToolHandler;
-  onNotice?(message: string, autoRun: boolean): void;
+  /** The serving process, for the `ping` answer. */
+  readonly process: PodProcessFacts;
+  /** Called for each accepted notice; `from` is the sender the notify named (`params.from`). */
+  onNotice?(message: string, autoRun: boolean, from?: string): void;
   onStopRequested?(): void;
 }
 
@@ -38,9 +42,9 @@ export const failureCode = (error: unknown): string => (errorCode(error) === 'in
 export function createPodRequestAnswerer(context: PodAnswerContext): AnswerPodRequest {
   const { runtime, pod, tools } = context;
 
-  const accepted = (id: number | string, message: string, autoRun: boolean): PodResponse => {
+  const accepted = (id: number | string, message: string, autoRun: boolean, from: string | undefined): PodResponse => {
     // After the acknowledgement is written: showing the notice is not part of accepting it.
-    if (context.onNotice !== undefined) setImmediate(() => context.onNotice?.(message, autoRun));
+    if (context.onNotice !== undefined) setImmediate(() => context.onNotice?.(message, autoRun, from));
     return { id, ok: true, result: { accepted: true, pending: pod.pendingNotices().length } };
   };
 
@@ -48,6 +52,8 @@ export function createPodRequestAnswerer(context: PodAnswerContext): AnswerPodRe
     const message = params.message;
     if (typeof message !== 'string') return fail(id, 'invalid-params', 'params.message must be a string');
     if (params.autoRun !== undefined && typeof params.autoRun !== 'boolean') return fail(id, 'invalid-params', 'params.autoRun must be a boolean');
+    const from = params.from;
+    if (from !== undefined && (typeof from !== 'string' || !isValidPodName(from))) return fail(id, 'invalid-params', 'params.from must be a valid pod name');
     const autoRun = params.autoRun === true;
     let receipt: void | Promise<void>;
     try {
@@ -56,9 +62,9 @@ export function createPodRequestAnswerer(context: PodAnswerContext): AnswerPodRe
       return fail(id, 'not-live', errorLine(error));
     }
     // Synchronous in the usual case: no promise on the hot path.
-    if (!(receipt instanceof Promise)) return accepted(id, message, autoRun);
+    if (!(receipt instanceof Promise)) return accepted(id, message, autoRun, from);
     return receipt.then(
-      () => accepted(id, message, autoRun),
+      () => accepted(id, message, autoRun, from),
       (error: unknown) => fail(id, 'not-live', errorLine(error)),
     );
   };
@@ -81,7 +87,7 @@ export function createPodRequestAnswerer(context: PodAnswerContext): AnswerPodRe
     const { id, params = {} } = request;
     switch (request.method) {
       case 'ping':
-        return { id, ok: true, result: snapshotOf(pod) };
+        return { id, ok: true, result: pingAnswer(pod, context.process) };
       case 'notify':
         return notify(id, params);
       case 'run':

@@ -69,9 +69,15 @@ interface Connection {
   closed: boolean;
 }
 
-function osReason(error: unknown): string {
+/**
+ * The reason of an OS error as one line: its code, then its message, the code
+ * only when the message does not hold it already (Node's say `connect
+ * ECONNREFUSED /path` and `ENOTDIR: not a directory, stat …`).
+ */
+export function osReason(error: unknown): string {
   const code = errorCode(error);
-  return code === undefined ? errorLine(error, 120) : `${code}: ${errorLine(error, 120)}`;
+  const line = errorLine(error, 120);
+  return code === undefined || line.includes(code) ? line : `${code}: ${line}`;
 }
 
 /**
@@ -225,8 +231,8 @@ export function createSocketTransport(options: SocketTransportOptions): SocketTr
         return { status: 'unreachable', reason: errorLine(error, 120) };
       }
     },
-    async notify(name, message, { autoRun }) {
-      await request(name, 'notify', { message, autoRun });
+    async notify(name, message, { autoRun, from }) {
+      await request(name, 'notify', from === undefined ? { message, autoRun } : { message, autoRun, from });
     },
     request,
     close() {

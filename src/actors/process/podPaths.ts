@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { errorCode, PodmeshError } from '../../core/errors.js';
 import { validatePodName } from '../../core/validatePodName.js';
+import { makeFolders } from '../stores/makeFolders.js';
 
 /** Where podmesh keeps durable state and runtime sockets. */
 export interface PodmeshPaths {
@@ -51,9 +52,9 @@ export class UnsafeRuntimeDirError extends PodmeshError {
  */
 export async function ensurePrivateDir(path: string): Promise<void> {
   const target = resolve(path);
-  const first = await mkdir(target, { recursive: true, mode: 0o700 });
+  const first = await makeFolders(target, 0o700);
   if (first === undefined) return;
-  // `first` is the top folder mkdir created: it and every folder below it down to `target` are ours.
+  // `first` is the top folder makeFolders created: it and every folder below it down to `target` are ours.
   for (let folder = target; ; folder = dirname(folder)) {
     await chmod(folder, 0o700);
     if (folder === first || dirname(folder) === folder) break;

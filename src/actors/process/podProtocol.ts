@@ -35,6 +35,20 @@ export interface PodSnapshotMessage {
   readonly activity?: PodActivity;
 }
 
+/** What a pod answers to `ping`: its snapshot and what an operator's `ps` shows (docs/protocol.md). */
+export interface PodPingResult extends PodSnapshotMessage {
+  /** Notices in the buffer, waiting for a turn. */
+  readonly queued: number;
+  /** Notices dropped because the buffer was full, since the pod was spawned. */
+  readonly dropped: number;
+  /** Turns run. */
+  readonly turns: number;
+  /** The pid of the process serving the pod. */
+  readonly pid: number;
+  /** When the pod server started, ISO 8601. */
+  readonly startedAt: string;
+}
+
 /** One request line of a client. */
 export interface PodRequest {
   readonly id: number | string;

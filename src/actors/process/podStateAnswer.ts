@@ -1,6 +1,6 @@
 import type { PodHandle } from '../runtime/createPodHandle.js';
 import type { PodRuntime } from '../runtime/createPodRuntime.js';
-import type { PodSnapshotMessage } from './podProtocol.js';
+import type { PodPingResult, PodSnapshotMessage } from './podProtocol.js';
 import { tryStringify } from './jsonLimits.js';
 
 /** Turns of history a `state` answer looks at (the newest). */
@@ -21,6 +21,23 @@ export interface TruncatedHistoryItem {
 export function snapshotOf(pod: PodHandle): PodSnapshotMessage {
   const live = pod.liveness();
   return { type: 'snapshot', name: pod.name, status: live.status, ...(live.activity === undefined ? {} : { activity: live.activity }) };
+}
+
+/** What a `ping` tells of the process serving the pod. */
+export interface PodProcessFacts {
+  readonly pid: number;
+  /** When the pod server started, ISO 8601 (as in `process.json`). */
+  readonly startedAt: string;
+}
+
+/**
+ * The result of a `ping`: the snapshot, plus what an operator's `ps` shows:
+ * notices queued in the buffer, notices dropped, turns run, and the serving
+ * process. Counters only, so it costs the same whatever the pod holds.
+ */
+export function pingAnswer(pod: PodHandle, facts: PodProcessFacts): PodPingResult {
+  const context = pod.actor.getSnapshot().context;
+  return { ...snapshotOf(pod), queued: context.buffer.length, dropped: context.dropped, turns: context.turns, pid: facts.pid, startedAt: facts.startedAt };
 }
 
 const jsonBytes = (json: string): number => Buffer.byteLength(json);

@@ -1,4 +1,5 @@
 import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer, type Socket } from 'node:net';
 import { PodmeshError } from '../../core/errors.js';
 import type { PodRuntime } from '../runtime/createPodRuntime.js';
@@ -7,6 +8,8 @@ import { createPodRequestAnswerer, type PodToolHandler } from './createPodReques
 import { ensurePodRuntimeDir, podSocketPath } from './podPaths.js';
 import { encodeLine } from './podProtocol.js';
 import { snapshotOf } from './podStateAnswer.js';
+import { PROCESS_RECORD_FILE, type PodProcessRecord } from './readPodProcess.js';
+import { currentPodProcess, writePodProcess } from './writePodProcess.js';
 import { DEFAULT_CONNECTION_LIMITS, servePodConnection, type ConnectionLimits, type PodConnection } from './servePodConnection.js';
 
 export type { PodToolHandler } from './createPodRequestAnswerer.js';
@@ -19,8 +22,8 @@ export interface PodServerOptions {
   readonly runtimeDir: string;
   /** Serves the `tool` method (an orchestrator's ticket tools, say); without it `tool` answers `not-an-orchestrator`. */
   readonly tools?: PodToolHandler;
-  /** Called for each accepted notice (the CLI prints them). */
-  onNotice?(message: string, autoRun: boolean): void;
+  /** Called for each accepted notice (the CLI prints them); `from` is the sender's pod name when the notify named one. */
+  onNotice?(message: string, autoRun: boolean, from?: string): void;
   /** Called when a client asks the pod to stop; the owner then closes the server. */
   onStopRequested?(): void;
   /** Called if the per-name lock is lost (the process was hung past the stale time). */
@@ -32,14 +35,18 @@ export interface PodServerOptions {
 /** A pod served on `<runtimeDir>/<name>/sock`. */
 export interface PodServer {
   readonly socketPath: string;
-  /** Stops listening, closes connections, removes the socket and releases the name. */
+  /** What this server wrote to `<runtimeDir>/<name>/process.json` (see readPodProcess.ts). */
+  readonly process: PodProcessRecord;
+  /** Stops listening, closes connections, removes the socket and the process record, and releases the name. */
   close(): Promise<void>;
 }
 
 /**
  * Serves one pod of `runtime` over a Unix socket (protocol in podProtocol.ts).
  * The name is held by a per-name lock, so two processes never serve one pod;
- * a socket left by a crashed pod is replaced once the lock is ours.
+ * a socket left by a crashed pod is replaced once the lock is ours. Once its
+ * socket is in place it records its process in `process.json` (0600), which
+ * `close()` removes, as it removes the socket, only while holding the name.
  */
 export async function startPodServer(options: PodServerOptions): Promise<PodServer> {
   const { runtime, name } = options;
@@ -49,11 +56,21 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   const podDir = await ensurePodRuntimeDir(options.runtimeDir, name);
   const lock: PodLock = await acquirePodLock(podDir, (error) => options.onLockLost?.(error));
   const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
+  let record: PodProcessRecord;
+  try {
+    record = await currentPodProcess(name, new Date());
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   const answer = createPodRequestAnswerer({
     runtime,
     pod,
+    process: { pid: record.pid, startedAt: record.startedAt },
     ...(options.tools === undefined ? {} : { tools: options.tools }),
-    ...(options.onNotice === undefined ? {} : { onNotice: (message: string, autoRun: boolean) => options.onNotice?.(message, autoRun) }),
+    ...(options.onNotice === undefined
+      ? {}
+      : { onNotice: (message: string, autoRun: boolean, from?: string) => options.onNotice?.(message, autoRun, from) }),
     onStopRequested: () => options.onStopRequested?.(),
   });
   const connections = new Map<Socket, PodConnection>();
@@ -80,6 +97,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   // socket's bound path when the server closes, and that must never be the
   // `sock` a successor bound after taking over a lock we lost while hung.
   const boundPath = `${socketPath}.${process.pid}`;
+  let placed = false;
   try {
     await rm(boundPath, { force: true });
     await new Promise<void>((resolve, reject) => {
@@ -91,9 +109,13 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     });
     // The name is ours now: whatever socket is at `sock` was left by a pod that is gone.
     await rename(boundPath, socketPath);
+    placed = true;
+    await writePodProcess(podDir, record);
   } catch (error) {
     subscription.unsubscribe();
     server.close();
+    // A socket of ours in place without its record: a pod nobody may stop by pid. Gone with the start.
+    if (placed && lock.held()) await rm(socketPath, { force: true }).catch(() => undefined);
     await lock.release();
     throw error;
   }
@@ -101,6 +123,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   let closing: Promise<void> | undefined;
   return {
     socketPath,
+    process: record,
     close() {
       closing ??= (async () => {
         subscription.unsubscribe();
@@ -108,8 +131,12 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
           server.close(() => resolve());
           for (const socket of connections.keys()) socket.destroy();
         });
-        // Only a holder of the name may remove its socket (see the bind above).
-        if (lock.held()) await rm(socketPath, { force: true });
+        // Only a holder of the name may remove its socket and process record (see the bind above):
+        // a successor that took a lock we lost while hung wrote its own.
+        if (lock.held()) {
+          await rm(join(podDir, PROCESS_RECORD_FILE), { force: true });
+          await rm(socketPath, { force: true });
+        }
         await lock.release();
       })();
       return closing;

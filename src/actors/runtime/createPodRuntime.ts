@@ -217,11 +217,11 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     return Promise.resolve(transport.probe(name)).then((live) => live ?? { status: 'stopped' });
   };
 
-  const deliver = (name: string, message: string, autoRun: boolean): void | Promise<void> => {
+  const deliver = (name: string, message: string, autoRun: boolean, from: string): void | Promise<void> => {
     const ref = pods.ref(name);
     if (ref !== undefined) return pods.deliver(ref, name, message, autoRun);
     if (transport === undefined) throw new Error('no transport serves this pod');
-    return withTimeout(Promise.resolve(transport.notify(name, message, { autoRun })), deliveryTimeoutMs, clock);
+    return withTimeout(Promise.resolve(transport.notify(name, message, { autoRun, from })), deliveryTimeoutMs, clock);
   };
 
   const notify = createWeakNotify({

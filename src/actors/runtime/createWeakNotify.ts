@@ -31,8 +31,8 @@ export interface WeakNotifyDeps {
   readonly diagnostics: Diagnostics;
   /** Liveness of any pod name; `stopped` when nothing serves it. */
   liveness(name: string): PodLiveness | Promise<PodLiveness>;
-  /** Delivers a notice; returns once the target acknowledged it, throws otherwise. */
-  deliver(name: string, message: string, autoRun: boolean): void | Promise<void>;
+  /** Delivers a notice from pod `from`; returns once the target acknowledged it, throws otherwise. */
+  deliver(name: string, message: string, autoRun: boolean, from: string): void | Promise<void>;
   /** Largest accepted message, in UTF-8 bytes. */
   readonly maxMessageBytes: number;
   /** Shown every decision, with its path and facts; absent when nobody inspects. */
@@ -111,7 +111,7 @@ export function createWeakNotify(deps: WeakNotifyDeps): NotifyLivePeer {
       const problem = messageProblem(attempt.message, deps.maxMessageBytes);
       if (problem !== undefined) return problem;
       try {
-        const acknowledged = deps.deliver(attempt.peer, attempt.message, attempt.autoRun);
+        const acknowledged = deps.deliver(attempt.peer, attempt.message, attempt.autoRun, attempt.self);
         return acknowledged instanceof Promise ? acknowledged.then(accepted, refused) : null;
       } catch (error) {
         return refused(error);

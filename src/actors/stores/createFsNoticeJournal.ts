@@ -14,11 +14,12 @@
  * a load skips.
  */
 import { constants, ftruncateSync, writeSync } from 'node:fs';
-import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { errorCode, PodmeshError } from '../../core/errors.js';
 import type { NoticeJournal, NoticeQueueChange } from '../../core/types.js';
 import { validatePodName } from '../../core/validatePodName.js';
+import { makeFolders } from './makeFolders.js';
 import { syncFolder, writeFileAtomic } from './writeFileAtomic.js';
 
 /** Options of {@link createFsNoticeJournal}. */
@@ -141,7 +142,7 @@ export function createFsNoticeJournal(dir: string, options: FsNoticeJournalOptio
   const openForAppend = async (file: PodFile): Promise<FileHandle> => {
     if (file.handle !== undefined) return file.handle;
     // A folder made here must outlive a power cut too: its parent learns its name.
-    if ((await mkdir(dir, { recursive: true, mode: 0o700 })) !== undefined) await syncFolder(dirname(dir));
+    if ((await makeFolders(dir, 0o700)) !== undefined) await syncFolder(dirname(dir));
     // Links are never followed and nothing blocks (a FIFO planted here is refused below): a journal is a
     // regular file of ours in `dir`. O_DSYNC: a write returns once its data is on disk, one call
     // instead of a write and a datasync. Read too, for the last byte.

@@ -3,9 +3,10 @@
  * link), its creation (owner-only), and the sweep of what crashed writers
  * left in it.
  */
-import { lstat, mkdir, readdir, unlink } from 'node:fs/promises';
+import { lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode } from '../../core/errors.js';
+import { makeFolders, NotAFolderError } from './makeFolders.js';
 import { tempFileWriter } from './writeFileAtomic.js';
 
 /**
@@ -37,8 +38,9 @@ export async function podFolderKind(folder: string): Promise<PodFolderKind> {
  */
 export async function makePodFolder(folder: string): Promise<void> {
   try {
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await makeFolders(folder, 0o700);
   } catch (error) {
+    if (error instanceof NotAFolderError) return;
     const code = errorCode(error);
     if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MAX_REQUEST_LINE_BYTES } from '../../../src/actors/process/podProtocol.js';
+import { readPodProcess } from '../../../src/actors/process/readPodProcess.js';
 import { createSandbox, within, type Sandbox } from '../../support/podProcess.js';
 
 interface Context {
@@ -85,6 +86,8 @@ protocol('should answer each malformed line with one error and keep serving', as
     [`{"id":"${'i'.repeat(201)}","method":"ping"}\n`, 'bad-request', null],
     ['{"id":2,"method":"notify","params":{}}\n', 'invalid-params', 2],
     ['{"id":3,"method":"notify","params":{"message":"m","autoRun":"yes"}}\n', 'invalid-params', 3],
+    ['{"id":31,"method":"notify","params":{"message":"m","from":"../evil"}}\n', 'invalid-params', 31],
+    ['{"id":32,"method":"notify","params":{"message":"m","from":7}}\n', 'invalid-params', 32],
     ['{"id":4,"method":"ping","params":[1]}\n', 'bad-request', 4],
     // A 1.5 MiB line, valid JSON otherwise: refused whole, so the notice in it is not queued; its id is read off its start.
     [`${JSON.stringify({ id: 5, method: 'notify', params: { message: bigMessage } })}\n`, 'line-too-long', 5],
@@ -102,7 +105,14 @@ protocol('should answer each malformed line with one error and keep serving', as
   // A request split over writes, and two in one write, are still one request each.
   client.send('{"id":6,"met');
   client.send('hod":"ping"}\n{"id":7,"method":"state"}\n');
-  assert.equal((await client.next()).value, { id: 6, ok: true, result: { type: 'snapshot', name: 'yoi', status: 'live', activity: 'idle' } });
+  // The ping answer: the snapshot plus what ps shows (changed from the bare snapshot on purpose).
+  const recorded = await readPodProcess(s.runtimeDir, 'yoi');
+  assert.is(recorded?.pid, pod.pid);
+  assert.equal((await client.next()).value, {
+    id: 6,
+    ok: true,
+    result: { type: 'snapshot', name: 'yoi', status: 'live', activity: 'idle', queued: 0, dropped: 0, turns: 0, pid: pod.pid, startedAt: recorded!.startedAt },
+  });
   const state = (await client.next()).value;
   assert.is(state.id, 7);
   assert.is((state.result as PodState).accepted, 0, 'no refused line queued a notice');
@@ -135,7 +145,8 @@ protocol('should return a state of more than 2 MiB (three notices of about 700 K
   assert.is(state.turns, 0);
 
   // The large response left the connection usable.
-  assert.equal(await transport.request('yoi', 'ping'), { type: 'snapshot', name: 'yoi', status: 'live', activity: 'idle' });
+  const ping = (await transport.request('yoi', 'ping')) as Record<string, unknown>;
+  assert.equal({ ...ping, startedAt: undefined }, { type: 'snapshot', name: 'yoi', status: 'live', activity: 'idle', queued: 3, dropped: 0, turns: 0, pid: pod.pid, startedAt: undefined });
   assert.ok(pod.isRunning());
 });
 

@@ -160,7 +160,8 @@ for (const [label, promisesOnly] of [['reads without promises', false], ['reads 
     await store.write({ name: 'remote', peers: [SELF], spawnedChildren: [] });
     await store.addPeer(SELF, 'remote');
     assert.equal(await view.sendWeakNotifyToLivePeer('remote', 'hi'), { type: 'delivered' });
-    assert.equal(sent, [{ name: 'remote', message: 'hi', options: { autoRun: false } }]);
+    // The transport is told the sender (`from`, added on purpose with the protocol's notify sender).
+    assert.equal(sent, [{ name: 'remote', message: 'hi', options: { autoRun: false, from: SELF } }]);
   });
 
   table('should turn a huge or non-string message into send-failed, never a throw', async () => {
