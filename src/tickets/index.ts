@@ -20,5 +20,6 @@ export { TicketError, type TicketErrorCode } from './ticketError.js';
 export { buildTicketNotice, lifecycleEvent, type LifecycleEvent, type TicketNoticeFields } from './ticketNotice.js';
 export { workspacePodNames, type WorkspacePodNames } from './workspacePodNames.js';
 export { findWorkspace, openWorkspace, WORKSPACE_MARKER, type Workspace } from './findWorkspace.js';
-export type { Ticket, TicketMove, TicketThreadEntry, ToolResult } from './types.js';
+export { readTicket, readTicketBoard, readTicketList, type TicketBoardListing } from './readTicketBoard.js';
+export type { Ticket, TicketMove, TicketSummary, TicketThreadEntry, ToolResult } from './types.js';
 export type { TicketState } from '../machines/ticketMachine.js';
