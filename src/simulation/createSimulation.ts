@@ -141,7 +141,8 @@ async function buildWorld(scenario: Scenario, options: SimulationOptions, trace:
     await memory.write({ name: names.companion, role: 'companion', workspaceRoot, peers: companionPeers, spawnedChildren: [] });
     await world.companions.spawnPod({ name: names.companion });
     const tickets = createTicketBoard({ now: () => clock.now(), random: () => random.next() });
-    const orchestrator = await startOrchestrator(main, { workspaceRoot, tickets });
+    // `/sim/…` is a folder of the simulated world only: it is not looked for on disk.
+    const orchestrator = await startOrchestrator(main, { workspaceRoot, tickets, virtual: true });
     const handled: SimWorkspace['handled'] = [];
     orchestrator.actor.on('ticket.handled', ({ event, ensure, delivery }) => void handled.push({ ...event, ensure, delivery }));
     const tools = inject.wrapTools?.(orchestrator.tools, { orchestrator, companion: names.companion }, () => world) ?? orchestrator.tools;

@@ -5,10 +5,14 @@
  * its files are written, so a failed write leaves the ticket as it was.
  */
 import {
+  canMoveTicket,
   isTicketCommentEvent,
   isTicketReview,
   isTicketState,
   nextTicketState,
+  TICKET_COMMENT_EVENTS,
+  TICKET_REVIEWS,
+  TICKET_STATES,
   ticketMoveEvent,
 } from '../machines/ticketMachine.js';
 import type { TicketEventType, TicketState } from '../machines/ticketMachine.js';
@@ -67,8 +71,20 @@ export interface TicketBoard {
   close(id: string, resolution: string): Promise<TicketMove>;
 }
 
-function unknownTicket(id: unknown): TicketError {
-  return new TicketError('unknown-ticket', 'unknown ticket', isTicketId(id) ? id : undefined);
+// Messages are sentences a tool's summary can show: they name ids, states and the allowed
+// values, never a title, body, resolution or a value the caller passed that is not one of them.
+
+/** The `unknown-ticket` error for `id`; the id is named only when it is a well-formed one. */
+export function unknownTicket(id: unknown): TicketError {
+  return isTicketId(id)
+    ? new TicketError('unknown-ticket', `unknown ticket ${id}`, id)
+    : new TicketError('unknown-ticket', 'unknown ticket: ticket must be a ticket id (16 characters of Crockford base32)');
+}
+
+function cannotMove(current: Ticket, to: TicketState): TicketError {
+  const allowed = TICKET_STATES.filter((state) => state !== 'closed' && canMoveTicket(current.state, state));
+  const after = allowed.length === 0 ? 'none' : allowed.join(', ');
+  return new TicketError('invalid-transition', `cannot move ticket ${current.id} from ${current.state} to ${to} (from ${current.state}: ${after})`, current.id);
 }
 
 /** What a mutation changes: the new ticket, the files to write in order, and what to return. */
@@ -151,7 +167,9 @@ export function createTicketBoard(options: TicketBoardOptions = {}): TicketBoard
     const context = { ticket: current.id, updatedAt: current.updatedAt };
     const moved = nextTicketState(current.state, { type, at: isoNow() }, context);
     if (moved === undefined) {
-      throw new TicketError('invalid-transition', `ticket cannot take ${type} in state ${current.state}`, current.id);
+      const message =
+        type === 'ticket.close' ? `ticket ${current.id} is already closed` : `ticket ${current.id} cannot take ${type} in state ${current.state}`;
+      throw new TicketError('invalid-transition', message, current.id);
     }
     return { ...current, state: moved.state, updatedAt: moved.context.updatedAt };
   };
@@ -202,7 +220,9 @@ export function createTicketBoard(options: TicketBoardOptions = {}): TicketBoard
     comment(id, input) {
       return append(id, 'comment', (current) => {
         const fields = ticketInputObject(input, current.id);
-        if (!isTicketCommentEvent(fields.event)) throw new TicketError('invalid-input', 'unknown comment event', current.id);
+        if (!isTicketCommentEvent(fields.event)) {
+          throw new TicketError('invalid-input', `event must be one of ${TICKET_COMMENT_EVENTS.join(', ')}`, current.id);
+        }
         return { event: fields.event, body: checkTicketText(fields.body, 'body', current.id) };
       });
     },
@@ -210,7 +230,9 @@ export function createTicketBoard(options: TicketBoardOptions = {}): TicketBoard
     review(id, input) {
       return append(id, 'review', (current) => {
         const fields = ticketInputObject(input, current.id);
-        if (!isTicketReview(fields.review)) throw new TicketError('invalid-input', 'unknown review verdict', current.id);
+        if (!isTicketReview(fields.review)) {
+          throw new TicketError('invalid-input', `review must be one of ${TICKET_REVIEWS.join(', ')}`, current.id);
+        }
         const body = fields.body === undefined ? '' : checkTicketText(fields.body, 'body', current.id);
         return { event: fields.review, body };
       });
@@ -218,14 +240,15 @@ export function createTicketBoard(options: TicketBoardOptions = {}): TicketBoard
 
     setState(id, to) {
       return mutate(id, (current) => {
-        if (!isTicketState(to)) throw new TicketError('invalid-input', 'unknown ticket state', current.id);
+        if (!isTicketState(to)) {
+          const states = TICKET_STATES.filter((state) => state !== 'closed').join(', ');
+          throw new TicketError('invalid-input', `to must be one of ${states}`, current.id);
+        }
         if (to === 'closed') {
-          throw new TicketError('invalid-transition', 'a ticket is closed only through close', current.id);
+          throw new TicketError('invalid-transition', `cannot move ticket ${current.id} to closed: a ticket is closed only through close`, current.id);
         }
         const type = ticketMoveEvent(current.state, to);
-        if (type === undefined) {
-          throw new TicketError('invalid-transition', `ticket cannot move from ${current.state} to ${to}`, current.id);
-        }
+        if (type === undefined) throw cannotMove(current, to);
         const next = move(current, type);
         return { next, files: ['item'], result: { ticket: next, from: current.state } };
       });
@@ -234,7 +257,11 @@ export function createTicketBoard(options: TicketBoardOptions = {}): TicketBoard
     intakeReady(id) {
       return mutate(id, (current) => {
         if (current.state !== 'planning') {
-          throw new TicketError('invalid-transition', `intake ready needs planning, ticket is ${current.state}`, current.id);
+          throw new TicketError(
+            'invalid-transition',
+            `cannot mark ticket ${current.id} ready for intake: it is ${current.state}, intake works only from planning`,
+            current.id,
+          );
         }
         const next = move(current, 'ticket.ready');
         return { next, files: ['item'], result: { ticket: next, from: current.state } };

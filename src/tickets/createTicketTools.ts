@@ -3,17 +3,23 @@
  * {@link TicketBoard}. Each takes the raw arguments of a tool call, checks
  * them, and resolves to a `ToolResult`; it never rejects. `content` carries
  * the data (bodies included: it is the tool's output); `summary` is one short
- * line that never quotes a body, resolution or error message, because
- * summaries travel into notices.
+ * line that never quotes a title, body, resolution or a refused value,
+ * because summaries travel into notices. A failure's summary says why in a
+ * sentence with the allowed values (`event must be one of comment, …`).
  */
-import { errorLine } from '../core/text.js';
+import { errorCode } from '../core/errors.js';
+import { boundLine, errorLine } from '../core/text.js';
 import type { TicketState } from '../machines/ticketMachine.js';
-import type { TicketBoard } from './createTicketBoard.js';
+import { unknownTicket, type TicketBoard } from './createTicketBoard.js';
 import { isTicketId } from './createTicketIds.js';
 import { TicketError, type TicketErrorCode } from './ticketError.js';
 import { lifecycleKind, type LifecycleKind } from './ticketNotice.js';
 import { TICKET_TOOL_METHODS, TICKET_TOOL_NAMES, type TicketToolMethod, type TicketToolName } from './ticketToolNames.js';
+import { ticketSummary } from './readTicketBoard.js';
 import type { Ticket, ToolResult } from './types.js';
+
+// Summaries are one short line; a notice would bound them to 160 anyway.
+const MAX_FAILURE_SUMMARY = 160;
 
 /** Error codes in a failed tool's content: the board's, or `internal-error` for anything unexpected (I/O). */
 export type TicketToolErrorCode = TicketErrorCode | 'internal-error';
@@ -65,6 +71,19 @@ function arg(args: unknown, key: string): unknown {
   return typeof args === 'object' && args !== null ? (args as Record<string, unknown>)[key] : undefined;
 }
 
+/**
+ * The summary of a failed tool: a board's refusal is its message, a sentence
+ * that names the ticket, its state and the allowed values but never quotes a
+ * title, body, resolution or the value that was refused (see createTicketBoard);
+ * anything else (I/O) is `<tool> failed: internal error`, with the system
+ * error code (`EACCES`) when there is one, never its message (it may name paths or data).
+ */
+function failureSummary(toolName: TicketToolName, error: unknown): string {
+  if (error instanceof TicketError) return boundLine(error.message, MAX_FAILURE_SUMMARY);
+  const code = errorCode(error);
+  return `${toolName} failed: internal error${code !== undefined && /^E[A-Z0-9]{1,15}$/.test(code) ? ` (${code})` : ''}`;
+}
+
 function failure(toolName: TicketToolName, args: unknown, error: unknown): ToolRun {
   const code: TicketToolErrorCode = error instanceof TicketError ? error.code : 'internal-error';
   let ticket: unknown;
@@ -78,8 +97,7 @@ function failure(toolName: TicketToolName, args: unknown, error: unknown): ToolR
     ...(isTicketId(ticket) ? { ticket } : {}),
     error: { code, message: errorLine(error) },
   };
-  // The code only: messages may one day carry text a summary must not quote.
-  return { result: { toolName, isError: true, summary: `${toolName} failed: ${code}`, content: JSON.stringify(content) }, lifecycle: null };
+  return { result: { toolName, isError: true, summary: failureSummary(toolName, error), content: JSON.stringify(content) }, lifecycle: null };
 }
 
 /** One tool's work on the board, as data for its result. */
@@ -127,13 +145,13 @@ const WORK: Record<TicketToolMethod, ToolWork> = {
   async list(board) {
     const tickets = await board.list();
     const noun = tickets.length === 1 ? 'ticket' : 'tickets';
-    const items = tickets.map(({ id, title, state, createdAt, updatedAt }) => ({ id, title, state, createdAt, updatedAt }));
+    const items = tickets.map(ticketSummary);
     return { summary: `Listed ${tickets.length} ${noun}`, content: { tickets: items } };
   },
   async show(board, args) {
     const id = ticketArg(args);
     const ticket = await board.get(id);
-    if (ticket === undefined) throw new TicketError('unknown-ticket', 'unknown ticket', isTicketId(id) ? id : undefined);
+    if (ticket === undefined) throw unknownTicket(id);
     return { ticket, summary: `Showed ticket ${ticket.id} (${ticket.state})`, content: { ticket: ticket.id, item: ticket } };
   },
 };

@@ -19,5 +19,7 @@ export { TICKET_TOOL_NAMES, type TicketToolMethod, type TicketToolName } from '.
 export { TicketError, type TicketErrorCode } from './ticketError.js';
 export { buildTicketNotice, lifecycleEvent, type LifecycleEvent, type TicketNoticeFields } from './ticketNotice.js';
 export { workspacePodNames, type WorkspacePodNames } from './workspacePodNames.js';
-export type { Ticket, TicketMove, TicketThreadEntry, ToolResult } from './types.js';
+export { findWorkspace, openWorkspace, WORKSPACE_MARKER, type Workspace } from './findWorkspace.js';
+export { readTicket, readTicketBoard, readTicketList, type TicketBoardListing } from './readTicketBoard.js';
+export type { Ticket, TicketMove, TicketSummary, TicketThreadEntry, ToolResult } from './types.js';
 export type { TicketState } from '../machines/ticketMachine.js';

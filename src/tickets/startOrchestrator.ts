@@ -3,7 +3,7 @@
  * spawns the orchestrator pod and starts the orchestrator actor in the
  * runtime's system like any user would, and the runtime knows nothing of it.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fromPromise, type Actor } from 'xstate';
 import { PodmeshError, RuntimeStoppedError } from '../core/errors.js';
 import { errorLine } from '../core/text.js';
@@ -21,6 +21,8 @@ import {
   type TicketLifecycleEvent,
 } from '../machines/orchestratorMachine.js';
 import { createTicketBoard, type TicketBoard } from './createTicketBoard.js';
+import { checkWorkspaceClash, workspaceClashError } from './checkWorkspaceClash.js';
+import { checkWorkspaceFolder } from './findWorkspace.js';
 import { createTicketToolRunner, toolsOf, type TicketTools } from './createTicketTools.js';
 import type { LifecycleKind } from './ticketNotice.js';
 import { buildTicketNotice, lifecycleEvent } from './ticketNotice.js';
@@ -33,10 +35,21 @@ export type { HookResult, PeerEnsureOutcome } from '../machines/orchestratorMach
 
 /** Options of {@link startOrchestrator}. */
 export interface StartOrchestratorOptions {
-  /** The workspace root; its basename names the orchestrator and the companion. */
+  /** The workspace root, an existing folder; its basename names the orchestrator and the companion unless `name` is given. */
   readonly workspaceRoot: string;
-  /** The ticket board; default a board in `<workspaceRoot>/.podmesh/tickets`. */
+  /** The workspace's name (the first line of its `.podmesh-workspace`); names the pods instead of the basename. */
+  readonly name?: string;
+  /**
+   * The ticket board; default a board in `<workspaceRoot>/.podmesh/tickets`
+   * (in memory for a `virtual` workspace). The default folder is made on the
+   * first ticket, inside the existing workspace, never the workspace itself.
+   */
   readonly tickets?: TicketBoard;
+  /**
+   * A workspace of a simulated world (no folder on this machine): its root is
+   * not checked on disk, and the default board is in memory. Default `false`.
+   */
+  readonly virtual?: boolean;
 }
 
 /** A tool's result, the ticket it wrote or read, and what the hook did for it (`null`: no lifecycle event). */
@@ -53,6 +66,10 @@ export interface Orchestrator {
   readonly name: string;
   /** The companion it notifies. */
   readonly companion: string;
+  /** The workspace root, resolved; the orchestrator's record holds the same. */
+  readonly workspaceRoot: string;
+  /** Where its tickets are persisted (`board.dir`): by default `<workspaceRoot>/.podmesh/tickets`; `undefined` in memory. */
+  readonly ticketsDir: string | undefined;
   readonly pod: PodHandle;
   readonly board: TicketBoard;
   /** What the ensure at start came to. */
@@ -96,28 +113,46 @@ const started = new WeakMap<PodRuntime, Map<string, Promise<Orchestrator>>>();
 
 /**
  * Starts the workspace's orchestrator in `runtime`: its pod (named by
- * `workspacePodNames`), and the orchestrator actor, which ensures the
- * companion peer at start and before every lifecycle event, then sends the
- * weak notice. It never spawns, starts or restores the companion. One per
- * workspace and runtime: a second call returns the first orchestrator.
+ * `workspacePodNames(workspaceRoot, name)`), and the orchestrator actor, which
+ * ensures the companion peer at start and before every lifecycle event, then
+ * sends the weak notice. It never spawns, starts or restores the companion.
+ *
+ * The workspace root must be an existing folder (else `PodmeshError`
+ * `workspace-not-found`; it is never created), unless `virtual`. Tickets go to
+ * `tickets` when given, else to `<workspaceRoot>/.podmesh/tickets` (made on
+ * the first ticket; `orchestrator.ticketsDir` tells). When the orchestrator's
+ * or the companion's record already belongs to another workspace root, it
+ * rejects with `PodmeshError` `workspace-clash` before spawning anything. One
+ * per workspace and runtime: a second call for the same root returns the
+ * first orchestrator; for another root with the same names, it is a clash.
  */
 export function startOrchestrator(runtime: PodRuntime, options: StartOrchestratorOptions): Promise<Orchestrator> {
-  const name = workspacePodNames(options.workspaceRoot).orchestrator;
+  const workspaceRoot = resolve(options.workspaceRoot);
+  const name = workspacePodNames(workspaceRoot, options.name).orchestrator;
   let byName = started.get(runtime);
   if (byName === undefined) started.set(runtime, (byName = new Map()));
-  let orchestrator = byName.get(name);
-  if (orchestrator === undefined) {
-    orchestrator = start(runtime, options);
-    byName.set(name, orchestrator);
-    orchestrator.catch(() => byName.delete(name));
+  const running = byName.get(name);
+  if (running !== undefined) {
+    return running.then((orchestrator) => {
+      if (orchestrator.workspaceRoot === workspaceRoot) return orchestrator;
+      throw workspaceClashError(name, orchestrator.workspaceRoot, workspaceRoot);
+    });
   }
+  const orchestrator = start(runtime, { ...options, workspaceRoot });
+  byName.set(name, orchestrator);
+  orchestrator.catch(() => byName.delete(name));
   return orchestrator;
 }
 
-async function start(runtime: PodRuntime, { workspaceRoot, tickets }: StartOrchestratorOptions): Promise<Orchestrator> {
-  const names = workspacePodNames(workspaceRoot);
+async function start(runtime: PodRuntime, options: StartOrchestratorOptions): Promise<Orchestrator> {
+  const { workspaceRoot, tickets, virtual = false } = options;
+  const names = workspacePodNames(workspaceRoot, options.name);
+  if (!virtual) await checkWorkspaceFolder(workspaceRoot);
+  await checkWorkspaceClash(runtime.store, workspaceRoot, [names.orchestrator, names.companion]);
   const pod = await runtime.spawnPod({ name: names.orchestrator, role: 'orchestrator', workspaceRoot });
-  const board = tickets ?? createTicketBoard({ dir: join(workspaceRoot, '.podmesh', 'tickets') });
+  const board = tickets ?? createTicketBoard(virtual ? {} : { dir: join(workspaceRoot, '.podmesh', 'tickets') });
+  // The ref of a notice is a path that opens: absolute, whatever the working directory.
+  const boardDir = board.dir === undefined ? undefined : resolve(board.dir);
 
   const logic = orchestratorMachine.provide({
     actors: {
@@ -165,7 +200,15 @@ async function start(runtime: PodRuntime, { workspaceRoot, tickets }: StartOrche
   };
 
   const noticeFor = (ticket: Ticket, { kind, refFile }: LifecycleKind, summary: string): TicketLifecycleEvent => {
-    const notice = buildTicketNotice({ ticket: ticket.id, title: ticket.title, state: ticket.state, kind, summary, refFile });
+    const notice = buildTicketNotice({
+      ticket: ticket.id,
+      title: ticket.title,
+      state: ticket.state,
+      kind,
+      summary,
+      refFile,
+      ...(boardDir === undefined ? {} : { dir: boardDir }),
+    });
     return { ticket: ticket.id, kind, notice };
   };
 
@@ -189,6 +232,8 @@ async function start(runtime: PodRuntime, { workspaceRoot, tickets }: StartOrche
   return {
     name: names.orchestrator,
     companion: names.companion,
+    workspaceRoot,
+    ticketsDir: boardDir,
     pod,
     board,
     installed: await installed,

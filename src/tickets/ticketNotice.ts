@@ -4,7 +4,8 @@
  * never a throw. Only named, checked fields leave a tool result; bodies,
  * errors and anything else in its content never reach a notice.
  */
-import { bound, boundLine } from '../core/text.js';
+import { isAbsolute, join } from 'node:path';
+import { bound, boundLine, oneLine } from '../core/text.js';
 import { isTicketCommentEvent, isTicketReview, isTicketState } from '../machines/ticketMachine.js';
 import { TICKET_TOOL_NAMES } from './ticketToolNames.js';
 
@@ -30,7 +31,15 @@ export interface TicketNoticeFields {
   readonly kind: string;
   readonly summary: string;
   readonly refFile: string;
+  /**
+   * The board's folder (absolute), when it persists: the ref is then the path
+   * `<dir>/<id>/<refFile>`. Without it (a board in memory) the ref is the
+   * relative `tickets/<id>/<refFile>`, which names the ticket, not a file.
+   */
+  readonly dir?: string;
 }
+
+const REF_FILES: readonly string[] = ['thread.md', 'item.md', 'resolution.md'];
 
 /** First line of every ticket notice. */
 export const TICKET_NOTICE_HEADER = 'Ticket event notice (weak; autoRun=false)';
@@ -43,6 +52,8 @@ export const TICKET_NOTICE_BOUNDS = {
   kind: 80,
   summary: 160,
   refFile: 80,
+  /** The absolute ref path, which is never cut: a longer one falls back to the relative form. */
+  ref: 400,
   message: 768,
 } as const;
 
@@ -120,13 +131,27 @@ function field(value: unknown, max: number): string {
 }
 
 /**
+ * The absolute path of the ref, or `undefined` when it would not open as
+ * written: no absolute `dir`, an id or file that is not plain, a path that
+ * making it one line would change, or one longer than its bound.
+ */
+function absoluteRef(dir: string | undefined, ticket: string, refFile: string): string | undefined {
+  if (typeof dir !== 'string' || !isAbsolute(dir) || !TICKET_ID.test(ticket) || !REF_FILES.includes(refFile)) return undefined;
+  const path = join(dir, ticket, refFile);
+  if (oneLine(path) !== path || [...path].length > TICKET_NOTICE_BOUNDS.ref) return undefined;
+  return path;
+}
+
+/**
  * The notice text: seven lines (header, ticket, title, state, event, summary,
  * ref), each field made one line and bounded, and the whole bounded to 768
- * code points with its line breaks kept.
+ * code points with its line breaks kept. The ref is the absolute path of the
+ * ticket's file when `dir` is given, else `tickets/<id>/<file>`, relative.
  */
 export function buildTicketNotice(fields: TicketNoticeFields): string {
   const b = TICKET_NOTICE_BOUNDS;
   const ticket = field(fields.ticket, b.ticket);
+  const refFile = field(fields.refFile, b.refFile);
   const lines = [
     TICKET_NOTICE_HEADER,
     `ticket: ${ticket}`,
@@ -134,7 +159,13 @@ export function buildTicketNotice(fields: TicketNoticeFields): string {
     `state: ${field(fields.state, b.state)}`,
     `event: ${field(fields.kind, b.kind)}`,
     `summary: ${field(fields.summary, b.summary)}`,
-    `ref: tickets/${ticket}/${field(fields.refFile, b.refFile)}`,
   ];
-  return bound(lines.join('\n'), b.message);
+  const relative = [...lines, `ref: tickets/${ticket}/${refFile}`].join('\n');
+  const path = absoluteRef(fields.dir, ticket, refFile);
+  if (path !== undefined) {
+    const message = [...lines, `ref: ${path}`].join('\n');
+    // A path cut by the message bound would name a file that does not open: the relative form instead.
+    if (bound(message, b.message) === message) return message;
+  }
+  return bound(relative, b.message);
 }

@@ -28,6 +28,9 @@ export interface Ticket {
   readonly resolution?: string;
 }
 
+/** The fields of a ticket a list shows: no body, thread or resolution. */
+export type TicketSummary = Pick<Ticket, 'id' | 'title' | 'state' | 'createdAt' | 'updatedAt'>;
+
 /** A ticket after a state change, and the state it left. */
 export interface TicketMove {
   readonly ticket: Ticket;

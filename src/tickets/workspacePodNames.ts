@@ -17,12 +17,15 @@ function sanitize(raw: string, budget: number): string {
 }
 
 /**
- * The companion and orchestrator pod names of a workspace, derived from the
- * basename of its root folder. This is the one rule used by the runtime, the
- * hook and the CLI: `/home/u/Projects/yoi` → `yoi` and `yoi-orchestrator`.
+ * The companion and orchestrator pod names of a workspace, derived from its
+ * `name` when given (the first line of its `.podmesh-workspace` marker), else
+ * from the basename of its root folder; either is sanitised the same way.
+ * This is the one rule used by the runtime, the hook and the CLI:
+ * `/home/u/Projects/yoi` → `yoi` and `yoi-orchestrator`. A blank `name`
+ * counts as none.
  */
-export function workspacePodNames(workspaceRoot: string): WorkspacePodNames {
-  const base = basename(resolve(workspaceRoot));
+export function workspacePodNames(workspaceRoot: string, name?: string): WorkspacePodNames {
+  const base = name !== undefined && name.trim() !== '' ? name : basename(resolve(workspaceRoot));
   return {
     companion: sanitize(base, 80),
     orchestrator: sanitize(base, 80 - ORCHESTRATOR_SUFFIX.length) + ORCHESTRATOR_SUFFIX,

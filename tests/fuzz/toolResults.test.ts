@@ -154,7 +154,7 @@ hook.before(async (context) => {
   context.runtime = runtime;
   await runtime.spawnPod({ name: 'yoi', role: 'companion' });
   const board = createTicketBoard();
-  const orchestrator = await startOrchestrator(runtime, { workspaceRoot: '/srv/workspaces/yoi', tickets: board });
+  const orchestrator = await startOrchestrator(runtime, { workspaceRoot: '/srv/workspaces/yoi', tickets: board, virtual: true });
   context.orchestrator = orchestrator;
   const planning = await board.create({ title: 'Plan\tthe\nwork' });
   const closed = await board.create({ title: 'Done 😀' });

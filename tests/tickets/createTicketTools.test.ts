@@ -91,26 +91,39 @@ tools('should list and show tickets, with data in content only', async () => {
   assertSummaryClean(show);
 });
 
-tools('should turn every failure into an error result without quoting it in the summary', async () => {
+// Deliberately changed: a failure's summary was `<tool> failed: <code>`; it now says why, with the allowed values.
+tools('should turn every failure into an error result whose summary says why, without quoting what was refused', async () => {
   const board = createTicketBoard();
   const t = createTicketTools(board);
   const id = await created(board);
-  const cases: [Promise<ToolResult>, string, string][] = [
-    [t.create({ title: '' }), 'TicketCreate', 'invalid-input'],
-    [t.comment({ ticket: id, event: SECRET, body: SECRET }), 'TicketComment', 'invalid-input'],
-    [t.comment({ ticket: '../x', event: 'plan', body: SECRET }), 'TicketComment', 'unknown-ticket'],
-    [t.review({ ticket: id, review: SECRET }), 'TicketReview', 'invalid-input'],
-    [t.setState({ ticket: id, to: 'done' }), 'TicketWorkflowState', 'invalid-transition'],
-    [t.setState({ ticket: id, to: 'closed' }), 'TicketWorkflowState', 'invalid-transition'],
-    [t.setState({ ticket: id, to: SECRET }), 'TicketWorkflowState', 'invalid-input'],
-    [t.close({ ticket: '0000000000000000', resolution: SECRET }), 'TicketClose', 'unknown-ticket'],
-    [t.show({ ticket: SECRET }), 'TicketShow', 'unknown-ticket'],
+  const ready = await created(board);
+  await board.intakeReady(ready);
+  const closed = await created(board);
+  await board.close(closed, 'done');
+  const notAnId = 'unknown ticket: ticket must be a ticket id (16 characters of Crockford base32)';
+  const cases: [Promise<ToolResult>, string, string, string][] = [
+    [t.create({ title: '' }), 'TicketCreate', 'invalid-input', 'title is empty'],
+    [t.create({ title: 7 }), 'TicketCreate', 'invalid-input', 'title must be a string'],
+    [t.comment({ ticket: id, event: SECRET, body: SECRET }), 'TicketComment', 'invalid-input', 'event must be one of comment, plan, decision, implementation_report'],
+    [t.comment({ ticket: id, event: 'plan' }), 'TicketComment', 'invalid-input', 'body must be a string'],
+    [t.comment({ ticket: '../x', event: 'plan', body: SECRET }), 'TicketComment', 'unknown-ticket', notAnId],
+    [t.review({ ticket: id, review: SECRET }), 'TicketReview', 'invalid-input', 'review must be one of approve, request_changes'],
+    [t.setState({ ticket: id, to: 'done' }), 'TicketWorkflowState', 'invalid-transition', `cannot move ticket ${id} from planning to done (from planning: ready)`],
+    [t.setState({ ticket: ready, to: 'planning' }), 'TicketWorkflowState', 'invalid-transition', `cannot move ticket ${ready} from ready to planning (from ready: queued)`],
+    [t.setState({ ticket: closed, to: 'ready' }), 'TicketWorkflowState', 'invalid-transition', `cannot move ticket ${closed} from closed to ready (from closed: none)`],
+    [t.setState({ ticket: id, to: 'closed' }), 'TicketWorkflowState', 'invalid-transition', `cannot move ticket ${id} to closed: a ticket is closed only through close`],
+    [t.setState({ ticket: id, to: SECRET }), 'TicketWorkflowState', 'invalid-input', 'to must be one of planning, ready, queued, inprogress, done'],
+    [t.intakeReady({ ticket: ready }), 'TicketIntakeReady', 'invalid-transition', `cannot mark ticket ${ready} ready for intake: it is ready, intake works only from planning`],
+    [t.close({ ticket: closed, resolution: SECRET }), 'TicketClose', 'invalid-transition', `ticket ${closed} is already closed`],
+    [t.close({ ticket: '0000000000000000', resolution: SECRET }), 'TicketClose', 'unknown-ticket', 'unknown ticket 0000000000000000'],
+    [t.show({ ticket: SECRET }), 'TicketShow', 'unknown-ticket', notAnId],
+    [t.show({ ticket: '0000000000000000' }), 'TicketShow', 'unknown-ticket', 'unknown ticket 0000000000000000'],
   ];
-  for (const [pending, toolName, code] of cases) {
+  for (const [pending, toolName, code, summary] of cases) {
     const result = await pending;
     assert.is(result.toolName, toolName);
     assert.is(result.isError, true);
-    assert.is(result.summary, `${toolName} failed: ${code}`);
+    assert.is(result.summary, summary);
     const data = content(result) as { ok: boolean; error: { code: string; message: string } };
     assert.is(data.ok, false);
     assert.is(data.error.code, code);
@@ -161,7 +174,9 @@ tools('should report I/O failures as internal-error', async () => {
     await writeFile(blocked, 'file');
     const result = await createTicketTools(createTicketBoard({ dir: join(blocked, 'tickets') })).create({ title: 'T' });
     assert.is(result.isError, true);
-    assert.is(result.summary, 'TicketCreate failed: internal-error');
+    // Deliberately changed (was `TicketCreate failed: internal-error`): the system code, never its message (it names paths).
+    assert.is(result.summary, 'TicketCreate failed: internal error (ENOTDIR)');
+    assert.not.ok(result.summary.includes(root));
     assert.is((content(result).error as { code: string }).code, 'internal-error');
   } finally {
     await rm(root, { recursive: true, force: true });

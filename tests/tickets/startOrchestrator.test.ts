@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -7,7 +7,19 @@ import { createFsPodStore, createMemoryPodStore, createPodRuntime, type MemoryPo
 import { createTicketBoard, startOrchestrator, type Orchestrator, type ToolResult } from '../../src/tickets/index.js';
 import { spyStore, type SpyStore } from '../support/spyStore.js';
 
-const WORKSPACE = '/srv/workspaces/yoi';
+// The workspace must be a real folder (startOrchestrator never creates one): `<tmp>/yoi`, made per suite.
+let sandbox = '';
+let WORKSPACE = '';
+
+async function makeWorkspace(): Promise<void> {
+  sandbox = await mkdtemp(join(tmpdir(), 'podmesh-hook-'));
+  WORKSPACE = join(sandbox, 'yoi');
+  await mkdir(WORKSPACE);
+}
+
+async function removeWorkspace(): Promise<void> {
+  await rm(sandbox, { recursive: true, force: true });
+}
 const SECRET = 'SECRET-token-123';
 let runtime: PodRuntime | undefined;
 let turns = 0;
@@ -44,6 +56,8 @@ async function ticketIn(orchestrator: Orchestrator, state: 'planning' | 'inprogr
 }
 
 const hook = suite('orchestrator hook');
+hook.before(makeWorkspace);
+hook.after(removeWorkspace);
 hook.after.each(async () => {
   await runtime?.stop();
   runtime = undefined;
@@ -160,6 +174,8 @@ hook('should bound and flatten a summary from elsewhere and report what it did',
 hook.run();
 
 const boundaries = suite('orchestrator hook boundaries');
+boundaries.before(makeWorkspace);
+boundaries.after(removeWorkspace);
 boundaries.after.each(async () => {
   await runtime?.stop();
   runtime = undefined;
@@ -256,6 +272,7 @@ boundaries('should keep tickets in <workspaceRoot>/.podmesh/tickets by default',
   const dir = await mkdtemp(join(tmpdir(), 'podmesh-orchestrator-'));
   try {
     const root = join(dir, 'Yoi Workspace');
+    await mkdir(root);
     runtime = createPodRuntime({ store: createFsPodStore(join(dir, 'pods')) });
     const orchestrator = await startOrchestrator(runtime, { workspaceRoot: root });
     assert.is(orchestrator.name, 'yoi-workspace-orchestrator');

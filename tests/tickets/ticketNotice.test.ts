@@ -190,6 +190,43 @@ notice('should bound the whole notice to 768 code points and keep its line break
   assert.ok(codePoints(buildTicketNotice(fields)) < 768);
 });
 
+notice('should make the ref the absolute path of the file when the board has a folder', () => {
+  const message = buildTicketNotice({ ...fields, dir: '/home/u/.podmesh/tickets/yoi-orchestrator' });
+  assert.is(message.split('\n').at(-1), `ref: /home/u/.podmesh/tickets/yoi-orchestrator/${ID}/item.md`);
+  assert.is(buildTicketNotice({ ...fields, dir: '/srv/t/' }).split('\n').at(-1), `ref: /srv/t/${ID}/item.md`);
+  // No folder (a board in memory): the relative form, which names the ticket, not a file.
+  assert.is(buildTicketNotice(fields).split('\n').at(-1), `ref: tickets/${ID}/item.md`);
+});
+
+notice('should fall back to the relative form rather than emit a path that would not open', () => {
+  const relative = `ref: tickets/${ID}/item.md`;
+  const refOf = (extra: Partial<TicketNoticeFields>): string => buildTicketNotice({ ...fields, ...extra }).split('\n').at(-1)!;
+  assert.is(refOf({ dir: 'relative/tickets' }), relative, 'a relative folder depends on the working directory');
+  assert.is(refOf({ dir: '/srv/two\nlines' }), relative, 'making it one line would change the path');
+  assert.is(refOf({ dir: '/srv/a  b' }), relative, 'a run of spaces would become one');
+  assert.is(refOf({ dir: '/srv', refFile: 'other.md' }), `ref: tickets/${ID}/other.md`, 'only the three ticket files');
+  assert.is(refOf({ dir: '/srv', ticket: '../x' }), 'ref: tickets/../x/item.md', 'never an absolute path from an id that is no plain segment');
+  // The ref bound is 400 code points: `/` + dir + `/<16>/item.md` (25 more).
+  const fits = '/' + 'd'.repeat(400 - 25 - 1);
+  assert.is(refOf({ dir: fits }), `ref: ${fits}/${ID}/item.md`);
+  assert.is(codePoints(`${fits}/${ID}/item.md`), 400);
+  assert.is(refOf({ dir: fits + 'd' }), relative, 'one code point over the ref bound: not cut, replaced');
+});
+
+notice('should fall back to the relative form when the whole message would cut the path', () => {
+  // Every field at its bound: the six lines before the ref take most of the 768.
+  const full = { ...fields, ticket: ID, title: 't'.repeat(200), state: 's'.repeat(100), kind: 'k'.repeat(100), summary: 'y'.repeat(300) };
+  const head = buildTicketNotice(full).split('\n').slice(0, -1).join('\n');
+  const room = 768 - codePoints(head) - codePoints('\nref: ');
+  const dirFor = (length: number): string => '/' + 'p'.repeat(length - 1 - `/${ID}/item.md`.length);
+  const exact = buildTicketNotice({ ...full, dir: dirFor(room) });
+  assert.is(codePoints(exact), 768);
+  assert.ok(exact.endsWith('/item.md'), 'a path that just fits is emitted whole');
+  const over = buildTicketNotice({ ...full, dir: dirFor(room + 1) });
+  assert.is(over.split('\n').at(-1), `ref: tickets/${ID}/item.md`, 'never half a path');
+  assert.ok(codePoints(over) <= 769);
+});
+
 notice('should never carry bodies, errors or secrets from a tool result into a notice', async () => {
   const board = createTicketBoard();
   const tools = createTicketTools(board);

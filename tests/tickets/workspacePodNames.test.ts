@@ -38,6 +38,17 @@ names('should cut a long basename to 80 and the orchestrator name to exactly 80'
   assert.is(orchestrator, 'a'.repeat(67) + SUFFIX);
 });
 
+names('should take the names from an explicit name instead of the basename, sanitised the same way', () => {
+  assert.equal(workspacePodNames('/home/u/Projects/yoi', 'Yoi Work!'), { companion: 'yoi-work', orchestrator: 'yoi-work-orchestrator' });
+  assert.equal(workspacePodNames('/a/x', 'b'.repeat(120)), workspacePodNames(`/tmp/${'b'.repeat(120)}`));
+  assert.equal(workspacePodNames('/a/x', '日本語'), { companion: 'workspace', orchestrator: 'workspace-orchestrator' });
+});
+
+names('should take a blank name as none', () => {
+  assert.equal(workspacePodNames('/home/u/yoi', ' \t '), workspacePodNames('/home/u/yoi'));
+  assert.equal(workspacePodNames('/home/u/yoi', ''), { companion: 'yoi', orchestrator: 'yoi-orchestrator' });
+});
+
 names('should ignore a trailing slash', () => {
   assert.equal(workspacePodNames('/home/u/Projects/yoi/'), workspacePodNames('/home/u/Projects/yoi'));
   assert.is(workspacePodNames('/tmp/Yoi Workspace//').companion, 'yoi-workspace');
