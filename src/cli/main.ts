@@ -1,47 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
 import { errorCode } from '../core/errors.js';
 import type { CliIo } from './cliIo.js';
 import { processIo } from './cliIo.js';
-
-type Command = (args: string[], io: CliIo) => Promise<number>;
-
-// Each command is loaded only when it runs: `podmesh --help` starts without xstate or the runtime.
-const COMMANDS: Record<string, { readonly summary: string; load(): Promise<Command> }> = {
-  pod: { summary: 'start pods, list what a pod sees, show or stop a pod', load: async () => (await import('./podCommand.js')).podCommand },
-  peer: { summary: 'make two existing pods peers', load: async () => (await import('./peerCommand.js')).peerCommand },
-  notify: { summary: 'send a notice to a live peer and print the outcome', load: async () => (await import('./notifyCommand.js')).notifyCommand },
-  orchestrator: {
-    summary: "run a workspace's orchestrator (the ticket hook)",
-    load: async () => (await import('./orchestratorCommand.js')).orchestratorCommand,
-  },
-  ticket: { summary: 'run a ticket tool in the workspace orchestrator', load: async () => (await import('./ticketCommand.js')).ticketCommand },
-  simulate: {
-    summary: 'run a deterministic simulation from a scenario file',
-    load: async () => (await import('./simulateCommand.js')).simulateCommand,
-  },
-};
+import { buildProgram } from './cliProgram.js';
 
 /** The package's version, read from its package.json (two folders up in both src/ and dist/). */
 export function podmeshVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
   return typeof manifest.version === 'string' ? manifest.version : 'unknown';
-}
-
-function usage(): string {
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`);
-  return [
-    'usage: podmesh <command> [options]',
-    '',
-    'commands:',
-    ...rows,
-    '',
-    'options:',
-    '  -h, --help    this help',
-    '  --version     print the version',
-    '',
-    "Run `podmesh <command> --help` for a command's options.",
-    '',
-  ].join('\n');
 }
 
 /**
@@ -61,28 +28,44 @@ export function quietBrokenPipes(streams: readonly NodeJS.WriteStream[] = [proce
   }
 }
 
+/** Codes that are the caller's mistake: exit status 2. */
+const USAGE_CODES = new Set(['invalid-usage', 'invalid-pod-name']);
+
+/** commander's message in podmesh's one-line form: "unknown command 'pdo' (did you mean pod?)". */
+function commanderMessage(error: CommanderError): string {
+  return error.message
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')
+    .split('\n')[0]!;
+}
+
 /** Runs the CLI with `args` (without node and the script); resolves to the exit code. */
 export async function main(args: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const [name, ...rest] = args;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage());
-    return name === undefined ? 2 : 0;
-  }
-  if (name === '--version' || name === '-V') {
-    io.out(`${podmeshVersion()}\n`);
-    return 0;
-  }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (command === undefined) {
-    io.err(`podmesh: unknown command ${JSON.stringify(name)} (try podmesh --help)\n`);
+  const { program, exitCode } = buildProgram(io, podmeshVersion());
+  // Known before parsing, so that a usage error is JSON too.
+  const json = args.includes('--json');
+  const fail = (code: string, message: string, exit: number): number => {
+    if (json) io.out(JSON.stringify({ ok: false, code, message }) + '\n');
+    else io.err(`podmesh: ${message}\n`);
+    return exit;
+  };
+  if (args.length === 0) {
+    io.out(program.helpInformation());
     return 2;
   }
   try {
-    return await (await command.load())(rest, io);
+    await program.parseAsync([...args], { from: 'user' });
+    return exitCode();
   } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      // A group named without its subcommand printed its help (to stderr): that is usage.
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return 2;
+      return fail('invalid-usage', `${commanderMessage(error)} (try --help)`, 2);
+    }
     // One clear line, never a stack trace.
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    io.err(`podmesh ${name}: ${message}\n`);
-    return errorCode(error) === 'invalid-usage' ? 2 : 1;
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+    const code = errorCode(error) ?? 'internal-error';
+    return fail(code, message, USAGE_CODES.has(code) ? 2 : 1);
   }
 }

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { createFsPodStore, METADATA_FILE } from '../../src/actors/stores/createFsPodStore.js';
 import type { HookResult } from '../../src/tickets/startOrchestrator.js';
-import type { ToolResult } from '../../src/tickets/types.js';
 import { sandboxSuite, type PodState, runWorkers, within, type CommandResult, type Sandbox } from '../support/podProcess.js';
 
 /** The JSON a command printed; fails with its stderr when it did not exit `code`. */
@@ -67,33 +66,31 @@ cli('should run tickets end to end: weak lifecycle notices reach the companion p
   await mkdir(workspace);
   const companion = await s.startPod('yoi', ['--role', 'companion', '--workspace', workspace]);
   const orchestrator = s.spawnCli(['orchestrator', 'start', '--workspace', workspace]);
-  const [started] = await orchestrator.waitForStdout(/orchestrator yoi-orchestrator live at .*\n/);
+  const [started] = await orchestrator.waitForStdout(/orchestrator yoi-orchestrator of .* live at .*\n/);
   assert.match(started, /companion yoi: peer ensured/);
   const ticket = (args: string[]) => s.run(['ticket', ...args, '--workspace', workspace, '--json']);
 
-  const created = json<{ result: ToolResult; hook: HookResult | null }>(await ticket(['create', '--title', 'Fix the peer', '--body', 'secret body']));
-  assert.is(created.result.isError, false);
+  // Results are objects (docs/cli.md): the id is one field away, no JSON inside a string.
+  type Answer<T> = { summary: string; content: T; hook: HookResult | null };
+  const created = json<Answer<{ ticket: string }>>(await ticket(['create', '--title', 'Fix the peer', '--body', 'secret body']));
   assert.is(created.hook, null, 'creating notifies nobody');
-  const id = (JSON.parse(created.result.content) as { ticket: string }).ticket;
+  const id = created.content.ticket;
   assert.type(id, 'string');
 
-  const commented = json<{ result: ToolResult; hook: HookResult | null }>(await ticket(['comment', id, '--event', 'plan', '--body', 'the secret plan']));
-  assert.is(commented.result.isError, false);
+  const commented = json<Answer<unknown>>(await ticket(['comment', id, '--event', 'plan', '--body', 'the secret plan']));
   assert.is(commented.hook?.ensure.type, 'ensured');
   assert.equal(commented.hook?.delivery, { type: 'delivered' });
 
-  const ready = json<{ result: ToolResult; hook: HookResult | null }>(await ticket(['ready', id]));
+  const ready = json<Answer<{ to: string }>>(await ticket(['ready', id]));
   assert.equal(ready.hook?.delivery, { type: 'delivered' });
-  assert.is((JSON.parse(ready.result.content) as { to: string }).to, 'ready');
+  assert.is(ready.content.to, 'ready');
 
-  const listed = json<{ result: ToolResult; hook: HookResult | null }>(await ticket(['list']));
-  assert.is(listed.hook, null);
-  const tickets = (JSON.parse(listed.result.content) as { tickets: { id: string; state: string; title: string }[] }).tickets;
-  assert.equal(tickets.map((t) => [t.id, t.state, t.title]), [[id, 'ready', 'Fix the peer']]);
+  // list and show read the ticket files: they never reach the orchestrator, so they notify nobody.
+  const listed = json<{ tickets: { id: string; state: string; title: string }[] }>(await ticket(['list']));
+  assert.equal(listed.tickets.map((t) => [t.id, t.state, t.title]), [[id, 'ready', 'Fix the peer']]);
 
-  const shown = json<{ result: ToolResult; hook: HookResult | null }>(await ticket(['show', id]));
-  assert.is(shown.hook, null);
-  const item = (JSON.parse(shown.result.content) as { item: { state: string; body: string; thread: { event: string; body: string }[] } }).item;
+  const shown = json<{ ticket: { state: string; body: string; thread: { event: string; body: string }[] } }>(await ticket(['show', id]));
+  const item = shown.ticket;
   assert.is(item.state, 'ready');
   assert.is(item.body, 'secret body');
   assert.equal(item.thread.map((entry) => [entry.event, entry.body]), [['plan', 'the secret plan']]);
@@ -112,20 +109,27 @@ cli('should run tickets end to end: weak lifecycle notices reach the companion p
     assert.not.match(notice, /secret/, 'bodies never enter a notice');
   }
   assert.match(onComment, /\nevent: comment\/plan\n/);
-  assert.match(onComment, new RegExp(`\nref: tickets/${id}/thread\\.md$`));
+  // The ref is the path of the file on disk (it opens).
+  const board = join(s.home, 'tickets', 'yoi-orchestrator', id).replace(/[/.]/g, '\\$&');
+  assert.match(onComment, new RegExp(`\nref: ${board}/thread\\.md$`));
   assert.match(onReady, /\nstate: ready\nevent: state\/planning->ready\n/);
-  assert.match(onReady, new RegExp(`\nref: tickets/${id}/item\\.md$`));
-  await companion.waitForStdout(/\[notice\]\n {2}Ticket event notice[\s\S]*\[notice\]\n {2}Ticket event notice/, 5_000);
-  await orchestrator.waitForStdout(new RegExp(`ticket ${id} state/planning->ready: peer ensured; delivered`), 5_000);
+  assert.match(onReady, new RegExp(`\nref: ${board}/item\\.md$`));
+  await companion.waitForStdout(/notice from yoi-orchestrator \(weak; 1 queued\)\n {2}Ticket event notice[\s\S]*notice from yoi-orchestrator \(weak; 2 queued\)\n {2}Ticket event notice/, 5_000);
+  await orchestrator.waitForStdout(new RegExp(`ticket ${id} state/planning->ready: companion yoi: peer ensured; notice delivered \\(queued without starting a turn\\)`), 5_000);
 
-  const visible = json<unknown[]>(await s.run(['pod', 'ls', '--as', 'yoi-orchestrator', '--json']));
-  assert.equal(visible, [
-    { name: 'yoi', visibility: 'peer', state: 'readable', live: { status: 'live', activity: 'idle' } },
-    { name: 'yoi-orchestrator', visibility: 'self', state: 'readable', live: { status: 'live', activity: 'idle' } },
-  ]);
+  // Field names are the table's columns (NAME VISIBILITY RECORD STATUS ACTIVITY REASON).
+  const visible = json<{ self: string; pods: unknown[] }>(await s.run(['pod', 'ls', '--as', 'yoi-orchestrator', '--json']));
+  assert.equal(visible, {
+    self: 'yoi-orchestrator',
+    pods: [
+      { name: 'yoi', visibility: 'peer', record: 'readable', status: 'live', activity: 'idle', reason: null },
+      { name: 'yoi-orchestrator', visibility: 'self', record: 'readable', status: 'live', activity: 'idle', reason: null },
+    ],
+  });
 
   // The companion is asked to stop over its socket, the orchestrator by signal: both end cleanly.
-  assert.equal(json(await s.run(['pod', 'stop', 'yoi', '--json'])), { stopping: true });
+  // `pod stop` waits until the pod has gone (docs/cli.md).
+  assert.equal(json(await s.run(['pod', 'stop', 'yoi', '--json'])), { name: 'yoi', outcome: 'stopped', pid: companion.pid });
   // (No signal to the companion: one during its shutdown would end it by the default action.)
   assert.equal(await Promise.all([within(companion.exited, 15_000, 'the companion stopping'), orchestrator.stop('SIGTERM')]), [
     { code: 0, signal: null },
@@ -138,14 +142,15 @@ cli('should run tickets end to end: weak lifecycle notices reach the companion p
 cli('should exit 1 with the outcome when notifying a pod that has no record', async ({ sandbox }) => {
   const s = sandbox!;
   await s.startPod('yoi', ['--role', 'companion']);
-  // And a ticket command without a running orchestrator is one clear line.
-  assertOneLineError(await s.run(['ticket', 'list', '--workspace', join(s.root, 'yoi')]), 1, /orchestrator yoi-orchestrator is stopped: start it/);
+  // And a ticket tool without a running orchestrator is one clear line (list and show read the files).
+  await mkdir(join(s.root, 'yoi'));
+  assertOneLineError(await s.run(['ticket', 'ready', 'T1', '--workspace', join(s.root, 'yoi')]), 1, /orchestrator yoi-orchestrator of .* is stopped: start it/);
   const result = await s.run(['notify', '--as', 'yoi', 'ghost', 'x']);
   assert.is(result.code, 1, result.stderr);
-  assert.match(result.stdout, /^skipped-missing: /);
+  assert.is(result.stdout, 'notify ghost: skipped: no metadata for the target\n');
   assert.is(result.stderr, '');
   const asJson = await s.run(['notify', '--as', 'yoi', 'ghost', 'x', '--json']);
-  assert.equal(json(asJson, 1), { type: 'skipped-missing' });
+  assert.equal(json(asJson, 1), { type: 'skipped-missing', autoRun: false, text: 'skipped: no metadata for the target' });
 });
 
 cli('should count every queued notice in pod state, also those a state answer leaves out', async ({ sandbox }) => {
@@ -157,7 +162,7 @@ cli('should count every queued notice in pod state, also those a state answer le
   const state = await s.run(['pod', 'state', 'big']);
   assert.is(state.code, 0, state.stderr);
   const [head] = state.stdout.split('\n');
-  assert.match(head!, /^pod big: live\/idle, 20 queued notices, 0 dropped$/);
+  assert.match(head!, /^pod big: live\/idle, 20 queued notices, 0 dropped, 0 turns$/);
   const shown = [...state.stdout.matchAll(/^--- \d+$/gm)].length;
   assert.ok(shown > 0 && shown < 20, `${shown} notices shown`);
   assert.match(state.stdout, new RegExp(`^--- ${20 - shown} newer notices not shown`, 'm'));
@@ -167,13 +172,14 @@ cli('should count every queued notice in pod state, also those a state answer le
 cli('should answer bad usage with exit 2 and one line on stderr', async ({ sandbox }) => {
   const s = sandbox!;
   const cases: [string[], RegExp][] = [
-    [['frobnicate'], /unknown command "frobnicate"/],
-    [['pod', 'start'], /pod start takes one pod name/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['pod', 'start'], /missing required argument 'name'/],
     [['pod', 'start', 'x', '--buffer-size', 'zero'], /--buffer-size must be an integer/],
-    [['pod', 'start', 'x', '--colour'], /Unknown option '--colour'/],
-    [['notify', '--as', 'yoi'], /usage: podmesh notify/],
-    [['ticket', 'comment', '--event', 'plan', '--body', 'b'], /ticket comment takes one ticket id/],
-    [['orchestrator', 'start', 'extra'], /takes no positional arguments/],
+    [['pod', 'start', 'x', '--colour'], /unknown option '--colour'/],
+    [['notify', '--as', 'yoi'], /missing required argument 'peer'/],
+    [['ticket', 'comment', '--event', 'plan', '--body', 'b'], /missing required argument 'id'/],
+    [['ticket', 'comment', 'T1', '--event', 'blog', '--body', 'b'], /argument 'blog' is invalid\. Allowed choices are comment, plan, decision, implementation_report/],
+    [['orchestrator', 'start', 'extra'], /too many arguments/],
   ];
   const results = await Promise.all(cases.map(([args]) => s.run(args)));
   results.forEach((result, i) => assertOneLineError(result, 2, cases[i]![1]));

@@ -35,7 +35,8 @@ processes('should deliver a weak notice to a companion in another process, queue
   assert.is(state.activity, 'idle');
   assert.is(state.turns, 0);
   assert.is(state.accepted, 1);
-  await companion.waitForStdout(/\[notice\]\n {2}ticket t-1 was commented\n/, 5_000);
+  // The pod's terminal names the sender and the time (docs/cli.md, pod start).
+  await companion.waitForStdout(/\d\d:\d\d:\d\d notice from yoi-orchestrator \(weak; 1 queued\)\n {2}ticket t-1 was commented\n/, 5_000);
   assert.equal(await runtime.discovery('yoi-orchestrator').inspect('yoi'), {
     name: 'yoi',
     role: 'companion',
@@ -153,7 +154,9 @@ processes('should probe a stopped (hung) process unreachable within the probe ti
     assert.equal(live, { status: 'live', activity: 'idle' });
   }
   assert.ok(pod.isRunning(), 'the pod survived the hang');
-  assert.equal(await kept.request('yoi', 'ping'), { type: 'snapshot', name: 'yoi', status: 'live', activity: 'idle' });
+  // The ping answer is the snapshot and the counts `podmesh ps` shows (docs/protocol.md).
+  const { type, name, status, activity, queued, pid } = (await kept.request('yoi', 'ping')) as Record<string, unknown>;
+  assert.equal({ type, name, status, activity, queued, pid }, { type: 'snapshot', name: 'yoi', status: 'live', activity: 'idle', queued: 0, pid: pod.pid });
 });
 
 processes('should let a successor keep the name when a hung pod that lost its lock comes back', async (context) => {

@@ -14,7 +14,10 @@ function capture(): CliIo & { stdout: string; stderrText: string } {
     out: (text: string) => void (io.stdout += text),
     err: (text: string) => void (io.stderrText += text),
     interactive: false,
+    stdoutTty: false,
     stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    env: process.env,
   };
   return io;
 }
@@ -55,12 +58,12 @@ cli('should print tables with the trace hash by default', async () => {
 
 cli('should answer bad usage and bad files with one line and exit 2', async () => {
   const cases: [string[], RegExp][] = [
-    [['simulate'], /expected one scenario file/],
+    [['simulate'], /missing required argument 'scenario'/],
     [['simulate', join(dir, 'missing.json')], /no such file/],
     [['simulate', dir], /is a folder/],
     [['simulate', 'examples/original-bug.json', '--seed', 'x'], /--seed must be/],
     [['simulate', 'examples/original-bug.json', '--pods', '3'], /--pods must be at least 8/],
-    [['simulate', 'examples/original-bug.json', '--bogus'], /Unknown option/],
+    [['simulate', 'examples/original-bug.json', '--bogus'], /unknown option '--bogus'/],
     [['nonsense'], /unknown command/],
   ];
   await writeFile(join(dir, 'broken.json'), '{ "name": ');
@@ -81,7 +84,8 @@ cli('should print help for the CLI and the command', async () => {
   assert.match(top.stdout, /simulate/);
   const sub = capture();
   assert.is(await main(['simulate', '--help'], sub), 0);
-  assert.match(sub.stdout, /--seed N/);
+  assert.match(sub.stdout, /--seed <n>/);
+  assert.match(sub.stdout, /exit status: 0 when every invariant held/);
 });
 
 cli.run();

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as assert from 'uvu/assert';
+import { createFsPodStore } from '../../src/actors/stores/createFsPodStore.js';
 import { connectRawClient } from '../support/rawPodClient.js';
 import { sandboxSuite, type Sandbox, within } from '../support/podProcess.js';
 
@@ -37,6 +38,8 @@ function isPodmeshPath(path: string): boolean {
 boundary('should refuse hostile names on every command that takes one, creating nothing anywhere', async ({ sandbox }) => {
   const s = sandbox!;
   await mkdir(join(s.root, 'outside'));
+  // A sender that exists: the hostile name is then the notice's target, which is an outcome.
+  await createFsPodStore(s.podsDir).write({ name: 'yoi', peers: [], spawnedChildren: [] });
   // An argument cannot hold NUL (the OS's rule) nor a lone surrogate (argv is UTF-8: it arrives as U+FFFD, a
   // valid name); the protocol test below sends both.
   for (const name of hostileNames(s).filter((candidate) => !candidate.includes('\u0000') && !/[\ud800-\udfff]/.test(candidate))) {
@@ -47,7 +50,7 @@ boundary('should refuse hostile names on every command that takes one, creating 
       [['pod', 'stop', name], /invalid-pod-name|pod name/i],
       [['notify', '--as', name, 'yoi', 'hello'], /invalid-pod-name|pod name/i],
       [['pod', 'ls', '--as', name], /invalid-pod-name|pod name/i],
-      [['notify', '--as', 'yoi', name, 'hello'], /^skipped-missing: /],
+      [['notify', '--as', 'yoi', name, 'hello'], /^notify .*: skipped: no metadata for the target\n$/],
     ];
     for (const [args, expected] of runs) {
       const result = await s.run(args);

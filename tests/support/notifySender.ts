@@ -9,12 +9,13 @@
  * It starts on `go` (startOnGo.ts) and prints one JSON line
  * `{"outcomes":{"delivered":n,...},"firstProblem":"..."}`.
  */
-import { openRuntime } from '../../src/cli/cliArgs.js';
+import { openRuntime } from '../../src/cli/cliContext.js';
+import { resolvePodmeshPaths } from '../../src/actors/process/podPaths.js';
 import { formatOutcome } from '../../src/core/formatOutcome.js';
 import { fail, startOnGo } from './startOnGo.js';
 
 async function send(self: string, peer: string, count: number, lanes: number) {
-  const cli = openRuntime({});
+  const cli = openRuntime(resolvePodmeshPaths());
   try {
     const discovery = cli.runtime.discovery(self);
     const outcomes: Record<string, number> = {};

@@ -7,14 +7,15 @@
  *
  * It starts on `go` (startOnGo.ts) and prints one JSON line `{"registered":n}`.
  */
-import { openRuntime } from '../../src/cli/cliArgs.js';
+import { openRuntime } from '../../src/cli/cliContext.js';
+import { resolvePodmeshPaths } from '../../src/actors/process/podPaths.js';
 import { fail, startOnGo } from './startOnGo.js';
 
 const pairs = process.argv.slice(2).map((arg) => arg.split(':'));
 if (pairs.length === 0 || pairs.some((pair) => pair.length !== 2)) fail('usage: peerWorker.ts <self>:<peer> ...');
 
 startOnGo(async () => {
-  const cli = openRuntime({});
+  const cli = openRuntime(resolvePodmeshPaths());
   try {
     await Promise.all(pairs.map(([self, peer]) => cli.runtime.discovery(self!).registerPeer(peer!)));
     return { registered: pairs.length };

@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { suite } from 'uvu';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createFsPodStore } from '../../src/actors/stores/createFsPodStore.js';
@@ -107,8 +107,8 @@ export interface Sandbox {
   spawnCli(args: readonly string[]): PodmeshProcess;
   /** `podmesh pod start <name> <args>`, resolved once it printed its `live at` line. */
   startPod(name: string, args?: readonly string[]): Promise<PodmeshProcess>;
-  /** Runs `podmesh <args>` to its end (bounded; SIGKILLed when it overruns). */
-  run(args: readonly string[], timeoutMs?: number): Promise<CommandResult>;
+  /** Runs `podmesh <args>` to its end (bounded; SIGKILLed when it overruns); `cwd` default the repository. */
+  run(args: readonly string[], timeoutMs?: number, options?: { readonly cwd?: string; readonly stdin?: string }): Promise<CommandResult>;
   /** A runtime with a file store on `pods/` and a socket transport on the runtime dir. */
   openRuntime(transport?: Partial<SocketTransportOptions>, options?: Partial<PodRuntimeOptions>): SandboxRuntime;
   /** Stops the runtimes, ends every process still alive, removes the folder. */
@@ -175,6 +175,31 @@ async function kill(proc: PodmeshProcess): Promise<void> {
   await within(proc.exited, 10_000, `pid ${proc.pid} exiting on SIGKILL`);
 }
 
+/** Ends the pods started with `--detach` (not children of the test): each recorded its pid in `<runtimeDir>/<name>/process.json`. */
+async function killDetached(runtimeDir: string): Promise<void> {
+  let names: string[] = [];
+  try {
+    names = await readdir(runtimeDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    let pid: unknown;
+    try {
+      pid = (JSON.parse(await readFile(join(runtimeDir, name, 'process.json'), 'utf8')) as { pid?: unknown }).pid;
+    } catch {
+      continue;
+    }
+    if (typeof pid !== 'number' || pid <= 1 || pid === process.pid) continue;
+    try {
+      process.kill(pid, 'SIGCONT');
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
 /** A fresh sandbox in the OS temp folder (short paths: a socket path has 107 bytes at most). */
 export async function createSandbox(prefix = 'podmesh-proc-'): Promise<Sandbox> {
   const root = await mkdtemp(join(tmpdir(), prefix));
@@ -186,13 +211,13 @@ export async function createSandbox(prefix = 'podmesh-proc-'): Promise<Sandbox> 
   const processes: PodmeshProcess[] = [];
   const runtimes: SandboxRuntime[] = [];
 
-  const spawnNode = (args: readonly string[]): PodmeshProcess => {
-    const child = spawn(process.execPath, [...args], { cwd: repoRoot, env, stdio: 'pipe' });
+  const spawnNode = (args: readonly string[], cwd = repoRoot): PodmeshProcess => {
+    const child = spawn(process.execPath, [...args], { cwd, env, stdio: 'pipe' });
     const proc = watch(child);
     processes.push(proc);
     return proc;
   };
-  const spawnCli = (args: readonly string[]): PodmeshProcess => spawnNode([binScript, ...args]);
+  const spawnCli = (args: readonly string[], cwd?: string): PodmeshProcess => spawnNode([binScript, ...args], cwd);
 
   return {
     root,
@@ -207,10 +232,10 @@ export async function createSandbox(prefix = 'podmesh-proc-'): Promise<Sandbox> 
       await proc.waitForStdout(/ live at /);
       return proc;
     },
-    async run(args, timeoutMs = COMMAND_TIMEOUT_MS) {
+    async run(args, timeoutMs = COMMAND_TIMEOUT_MS, options = {}) {
       const started = performance.now();
-      const proc = spawnCli(args);
-      proc.child.stdin.end();
+      const proc = spawnCli(args, options.cwd);
+      proc.child.stdin.end(options.stdin ?? '');
       try {
         const exit = await within(proc.exited, timeoutMs, `podmesh ${args.join(' ')}`);
         return { ...exit, stdout: proc.stdout(), stderr: proc.stderr(), ms: performance.now() - started };
@@ -232,6 +257,7 @@ export async function createSandbox(prefix = 'podmesh-proc-'): Promise<Sandbox> 
         transport.close();
       }
       await Promise.all(processes.splice(0).map(kill));
+      await killDetached(runtimeDir);
       await rm(root, { recursive: true, force: true });
     },
   };

@@ -1,27 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { errorCode } from '../core/errors.js';
-import { createSimulation, type SimulationResult } from '../simulation/createSimulation.js';
-import { parseScenario, ScenarioError, type Scenario } from '../simulation/parseScenario.js';
-import { intOption, parseCommand, UsageError } from './cliArgs.js';
-import type { CliIo } from './cliIo.js';
-
-const HELP = `usage: podmesh simulate <scenario.json> [options]
-
-Runs a deterministic simulation (docs/simulation.md) and prints the weak notify
-outcome histogram and the invariant report. The same seed and scenario always
-give the same trace; its sha256 is printed.
-
-options:
-  --seed N       seed of the run (default: the scenario's seed)
-  --pods N       total pods (default: the scenario's pods)
-  --json         print one JSON object instead of tables
-  --trace FILE   write the trace, one line per step, to FILE
-  --quiet        no progress bar
-  -h, --help     this help
-
-exit status: 0 when every invariant held, 1 when one failed, 2 for bad usage or a bad scenario file.
-`;
+import { errorCode } from '../../core/errors.js';
+import { createSimulation, type SimulationResult } from '../../simulation/createSimulation.js';
+import { parseScenario, ScenarioError, type Scenario } from '../../simulation/parseScenario.js';
+import { intOption, UsageError } from '../cliArgs.js';
+import type { CliContext } from '../cliContext.js';
 
 const MAX_SCENARIO_BYTES = 1024 * 1024;
 
@@ -68,24 +51,24 @@ function formatResult(result: SimulationResult, seconds: number): string {
   return lines.join('\n');
 }
 
-/** `podmesh simulate`: runs a scenario file. */
-export async function simulateCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommand(args, {
-    seed: { type: 'string' },
-    pods: { type: 'string' },
-    json: { type: 'boolean' },
-    trace: { type: 'string' },
-    quiet: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help === true) {
-    io.out(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('expected one scenario file (try --help)');
+/** Flags of `podmesh simulate`. */
+export interface SimulateFlags {
+  readonly seed?: string;
+  readonly pods?: string;
+  readonly trace?: string;
+  readonly quiet?: boolean;
+}
+
+/**
+ * `podmesh simulate <scenario.json>`: runs a deterministic simulation and
+ * prints the outcome histogram and the invariants; exit 0 when every
+ * invariant held, 1 when one failed, 2 for bad usage or a bad scenario.
+ */
+export async function simulateCommand(context: CliContext, file: string, values: SimulateFlags): Promise<number> {
+  const { io } = context;
   const seed = intOption(values.seed, '--seed', 0);
   const pods = intOption(values.pods, '--pods', 0);
-  const scenario = await loadScenario(positionals[0]!);
+  const scenario = await loadScenario(file);
   if (pods !== undefined && pods < 2 * scenario.workspaces) throw new UsageError(`--pods must be at least ${2 * scenario.workspaces} (two per workspace)`);
 
   const total = pods ?? scenario.pods;
@@ -125,7 +108,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   }
   const seconds = (performance.now() - started) / 1000;
   if (values.trace !== undefined) await writeFile(values.trace, result.trace.join('\n') + '\n');
-  if (values.json === true) {
+  if (context.json) {
     const { trace: _trace, ...summary } = result;
     io.out(JSON.stringify({ ...summary, durationMs: Math.round(seconds * 1000) }, null, 2) + '\n');
   } else {

@@ -1,0 +1,38 @@
+import { validatePodName } from '../../core/validatePodName.js';
+import { PodmeshError } from '../../core/errors.js';
+import { cliPaths, openRuntime, type CliContext } from '../cliContext.js';
+import { printJson } from '../cliOutput.js';
+import { requirePod } from './findPod.js';
+
+/**
+ * `podmesh pod rm <name>`: removes a stopped pod's record, and the pod from
+ * its peers' and parent's lists (runtime.removePod). A live or unreachable
+ * pod is refused; so is one whose journal still holds accepted notices,
+ * unless `--discard-notices`.
+ */
+export async function podRemove(context: CliContext, rawName: string, flags: { readonly discardNotices?: boolean }): Promise<number> {
+  validatePodName(rawName); // names are checked before any folder
+  const paths = await cliPaths(context);
+  const cli = openRuntime(paths, {}, { journal: true });
+  try {
+    const name = await requirePod(cli, rawName);
+    const live = await cli.transport.probe(name);
+    if (live !== undefined && live.status !== 'stopped') {
+      const hint = live.status === 'live' ? `stop it first: podmesh pod stop ${name}` : `end it first: podmesh pod stop ${name} --force`;
+      throw new PodmeshError('pod-running', `pod ${name} is ${live.status}${live.reason === undefined ? '' : ` (${live.reason})`}: ${hint}`);
+    }
+    const removed = await cli.runtime.removePod(name, { discardNotices: flags.discardNotices === true });
+    if (context.json) printJson(context, removed);
+    else {
+      const also = [
+        removed.peersUpdated.length === 0 ? '' : `removed from the peers of ${removed.peersUpdated.join(', ')}`,
+        removed.parentsUpdated.length === 0 ? '' : `from the children of ${removed.parentsUpdated.join(', ')}`,
+        removed.noticesDiscarded === 0 ? '' : `${removed.noticesDiscarded} queued notices discarded`,
+      ].filter((s) => s !== '');
+      context.io.out(`pod ${name} removed${also.length === 0 ? '' : `; ${also.join('; ')}`}\n`);
+    }
+    return 0;
+  } finally {
+    await cli.close();
+  }
+}

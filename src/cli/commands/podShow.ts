@@ -1,0 +1,62 @@
+import { validatePodName } from '../../core/validatePodName.js';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { METADATA_FILE } from '../../actors/stores/createFsPodStore.js';
+import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
+import { formatDuration, printJson, statusCell, table } from '../cliOutput.js';
+import { requirePod } from './findPod.js';
+import { podRow } from './podRows.js';
+
+/** The record file's times: `created` (birth time where the file system keeps one) and `updated`. */
+async function recordTimes(podsDir: string, name: string): Promise<{ created: string | null; updated: string | null }> {
+  try {
+    const stats = await stat(join(podsDir, name, METADATA_FILE));
+    const born = stats.birthtimeMs > 0 ? stats.birthtime : stats.ctime;
+    return { created: born.toISOString(), updated: stats.mtime.toISOString() };
+  } catch {
+    return { created: null, updated: null };
+  }
+}
+
+/** `podmesh pod show <name>`: the durable record (role, workspace, peers, children, times) and the live state. */
+export async function podShow(context: CliContext, rawName: string): Promise<number> {
+  validatePodName(rawName); // names are checked before any folder
+  const paths = await cliPaths(context);
+  return withRuntime(paths, async (cli) => {
+    const name = await requirePod(cli, rawName);
+    const { record, ...row } = await podRow(cli, name);
+    const times = await recordTimes(paths.podsDir, name);
+    const shown = {
+      ...row,
+      peers: record?.peers ?? [],
+      spawnedChildren: record?.spawnedChildren ?? [],
+      ...(record?.pendingPeers === undefined ? {} : { pendingPeers: record.pendingPeers }),
+      ...times,
+    };
+    if (context.json) {
+      printJson(context, shown);
+      return 0;
+    }
+    const list = (items: readonly string[]): string => (items.length === 0 ? '-' : items.join(', '));
+    const lines: [string, string | ReturnType<typeof statusCell>][] = [
+      ['name', name],
+      ['role', shown.role ?? '-'],
+      ['workspace', shown.workspace ?? '-'],
+      ['peers', list(shown.peers)],
+      ['spawned children', list(shown.spawnedChildren)],
+      ...(shown.pendingPeers === undefined ? [] : [['pending peers', list(shown.pendingPeers)] as [string, string]]),
+      ['created', times.created ?? '-'],
+      ['updated', times.updated ?? '-'],
+      ['status', statusCell(context, shown.status)],
+      ['activity', shown.activity ?? '-'],
+      ['pid', shown.pid === null ? '-' : String(shown.pid)],
+      ['uptime', shown.uptime === null ? '-' : formatDuration(shown.uptime)],
+      ['queued', shown.queued === null ? '-' : String(shown.queued)],
+      ['dropped', shown.dropped === null ? '-' : String(shown.dropped)],
+      ['turns', shown.turns === null ? '-' : String(shown.turns)],
+      ...(shown.reason === null ? [] : [['reason', shown.reason] as [string, string]]),
+    ];
+    context.io.out(table(lines.map(([key, value]) => [`${key}:`, value])));
+    return 0;
+  });
+}
