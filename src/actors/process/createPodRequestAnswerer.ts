@@ -28,7 +28,11 @@ export interface PodAnswerContext {
   /** The serving process, for the `ping` answer. */
   readonly process: PodProcessFacts;
   /** Called for each accepted notice; `from` is the sender the notify named (`params.from`). */
-  onNotice?(message: string, autoRun: boolean, from?: string): void;
+  /**
+   * Called as each notice reaches a live pod, just before the pod takes it,
+   * synchronously: record it and show it later (the acknowledgement waits).
+   */
+  onNotice?(message: string, autoRun: boolean, from: string | undefined): void;
   onStopRequested?(): void;
 }
 
@@ -42,11 +46,7 @@ export const failureCode = (error: unknown): string => (errorCode(error) === 'in
 export function createPodRequestAnswerer(context: PodAnswerContext): AnswerPodRequest {
   const { runtime, pod, tools } = context;
 
-  const accepted = (id: number | string, message: string, autoRun: boolean, from: string | undefined): PodResponse => {
-    // After the acknowledgement is written: showing the notice is not part of accepting it.
-    if (context.onNotice !== undefined) setImmediate(() => context.onNotice?.(message, autoRun, from));
-    return { id, ok: true, result: { accepted: true, pending: pod.pendingNotices().length } };
-  };
+  const accepted = (id: number | string): PodResponse => ({ id, ok: true, result: { accepted: true, pending: pod.pendingNotices().length } });
 
   const notify = (id: number | string, params: Record<string, unknown>): PodResponse | Promise<PodResponse> => {
     const message = params.message;
@@ -55,6 +55,8 @@ export function createPodRequestAnswerer(context: PodAnswerContext): AnswerPodRe
     const from = params.from;
     if (from !== undefined && (typeof from !== 'string' || !isValidPodName(from))) return fail(id, 'invalid-params', 'params.from must be a valid pod name');
     const autoRun = params.autoRun === true;
+    // Before the pod takes it: a turn it starts (and ends) inside receive is then told after the notice.
+    if (context.onNotice !== undefined && pod.liveness().status === 'live') context.onNotice(message, autoRun, from);
     let receipt: void | Promise<void>;
     try {
       receipt = pod.receive(message, { autoRun });
@@ -62,9 +64,9 @@ export function createPodRequestAnswerer(context: PodAnswerContext): AnswerPodRe
       return fail(id, 'not-live', errorLine(error));
     }
     // Synchronous in the usual case: no promise on the hot path.
-    if (!(receipt instanceof Promise)) return accepted(id, message, autoRun, from);
+    if (!(receipt instanceof Promise)) return accepted(id);
     return receipt.then(
-      () => accepted(id, message, autoRun, from),
+      () => accepted(id),
       (error: unknown) => fail(id, 'not-live', errorLine(error)),
     );
   };

@@ -22,8 +22,8 @@ export interface PodServerOptions {
   readonly runtimeDir: string;
   /** Serves the `tool` method (an orchestrator's ticket tools, say); without it `tool` answers `not-an-orchestrator`. */
   readonly tools?: PodToolHandler;
-  /** Called for each accepted notice (the CLI prints them); `from` is the sender's pod name when the notify named one. */
-  onNotice?(message: string, autoRun: boolean, from?: string): void;
+  /** Called as each notice reaches the pod, before it takes it (synchronously: record it, show it later). */
+  onNotice?(message: string, autoRun: boolean, from: string | undefined): void;
   /** Called when a client asks the pod to stop; the owner then closes the server. */
   onStopRequested?(): void;
   /** Called if the per-name lock is lost (the process was hung past the stale time). */
@@ -70,7 +70,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     ...(options.tools === undefined ? {} : { tools: options.tools }),
     ...(options.onNotice === undefined
       ? {}
-      : { onNotice: (message: string, autoRun: boolean, from?: string) => options.onNotice?.(message, autoRun, from) }),
+      : { onNotice: (message: string, autoRun: boolean, from: string | undefined) => options.onNotice?.(message, autoRun, from) }),
     onStopRequested: () => options.onStopRequested?.(),
   });
   const connections = new Map<Socket, PodConnection>();

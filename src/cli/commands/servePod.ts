@@ -1,12 +1,10 @@
 import { startPodServer, type PodServer, type PodToolHandler } from '../../actors/process/startPodServer.js';
 import type { CliContext, CliRuntime } from '../cliContext.js';
-import { boundText, printJsonLine } from '../cliOutput.js';
+import { boundText } from '../cliOutput.js';
 
 /** Lines and characters of a notice the pod's terminal shows; the whole stays in `pod state`. */
 const NOTICE_LINES = 20;
 const NOTICE_CHARS = 2000;
-
-const clock = (): string => new Date().toTimeString().slice(0, 8);
 
 /**
  * Serves `name` of `cli.runtime` until SIGTERM/SIGINT or a `stop` request
@@ -23,10 +21,17 @@ export async function servePod(
 ): Promise<{ server: PodServer; done: Promise<number> }> {
   const { io } = context;
   const pod = cli.runtime.pod(name)!;
+  // Events are recorded as they happen (in the order they happen: a notice, then the turn it
+  // started) and printed on the next turn of the event loop, off the acknowledgement's path.
+  const lines: string[] = [];
+  const flush = (): void => {
+    io.out(lines.join(''));
+    lines.length = 0;
+  };
   const show = (text: string, event: Record<string, unknown>): void => {
-    if (options.quiet === true) return;
-    if (context.json) printJsonLine(context, { at: new Date().toISOString(), pod: name, ...event });
-    else io.out(`${context.colors.dim(clock())} ${text}\n`);
+    if (lines.length === 0) setImmediate(flush);
+    const at = new Date();
+    lines.push(context.json ? JSON.stringify({ at: at.toISOString(), pod: name, ...event }) + '\n' : `${context.colors.dim(at.toTimeString().slice(0, 8))} ${text}\n`);
   };
 
   let server: PodServer | undefined;
@@ -51,8 +56,9 @@ export async function servePod(
 
   // Drops and turns are read off the pod's own snapshots: the machine counts both.
   let seen = pod.actor.getSnapshot().context;
-  const subscription = pod.actor.subscribe((snapshot) => {
-    const now = snapshot.context;
+  // A quiet pod (and one under load, which should be quiet) pays nothing per snapshot.
+  const subscription = options.quiet === true ? { unsubscribe: () => undefined } : pod.actor.subscribe((snapshot) => report(snapshot.context));
+  const report = (now: typeof seen): void => {
     if (now.dropped > seen.dropped) {
       const count = now.dropped - seen.dropped;
       show(`dropped ${count} notice${count === 1 ? '' : 's'}: the buffer holds ${now.bufferSize}, the oldest went (${now.dropped} dropped in all)`, {
@@ -62,34 +68,39 @@ export async function servePod(
         bufferSize: now.bufferSize,
       });
     }
-    if (now.turns > seen.turns || (now.history.length > 0 && now.history.at(-1) !== seen.history.at(-1))) {
-      const last = now.history.at(-1);
-      if (last !== undefined && last !== seen.history.at(-1)) {
-        show(`turn ${last.turn} ${last.ok ? 'ok' : 'failed'} (${last.notices.length} notice${last.notices.length === 1 ? '' : 's'} consumed)`, {
-          event: 'turn',
-          turn: last.turn,
-          ok: last.ok,
-          consumed: last.notices.length,
-        });
-      }
+    const last = now.history.at(-1);
+    if (last !== undefined && last !== seen.history.at(-1)) {
+      show(`turn ${last.turn} ${last.ok ? 'ok' : 'failed'} (${last.notices.length} notice${last.notices.length === 1 ? '' : 's'} consumed)`, {
+        event: 'turn',
+        turn: last.turn,
+        ok: last.ok,
+        consumed: last.notices.length,
+      });
     }
     seen = now;
-  });
+  };
+
+  /** A notice, before the pod takes it: a weak one then waits with the others (the buffer's oldest goes when it is full). */
+  const showNotice = (message: string, autoRun: boolean, from: string | undefined): void => {
+    const snapshot = pod.actor.getSnapshot().context;
+    const queued = Math.min(snapshot.buffer.length + 1, snapshot.bufferSize);
+    // A message's own trailing newline (`echo … | podmesh notify … -`) is not a line to show.
+    const shown = boundText(message.replace(/\n+$/, ''), NOTICE_LINES, NOTICE_CHARS, `whole text: podmesh pod state ${name}`);
+    show(`notice from ${from ?? 'an unnamed sender'} (${autoRun ? 'autoRun: a turn was requested' : `weak; ${queued} queued`})\n${shown.replace(/^/gm, '  ')}`, {
+      event: 'notice',
+      from: from ?? null,
+      autoRun,
+      bytes: Buffer.byteLength(message),
+      message: shown,
+    });
+  };
 
   server = await startPodServer({
     runtime: cli.runtime,
     name,
     runtimeDir: cli.paths.runtimeDir,
     ...(options.tools === undefined ? {} : { tools: options.tools }),
-    onNotice: (message: string, autoRun: boolean, from?: string) => {
-      const queued = pod.pendingNotices().length;
-      const text = message;
-      show(
-        `notice from ${from ?? 'an unnamed sender'} (${autoRun ? 'autoRun: a turn was requested' : 'weak'}; ${queued} queued)\n` +
-          boundText(text, NOTICE_LINES, NOTICE_CHARS, `whole text: podmesh pod state ${name}`).replace(/^/gm, '  '),
-        { event: 'notice', from: from ?? null, autoRun, queued, bytes: Buffer.byteLength(text), message: boundText(text, NOTICE_LINES, NOTICE_CHARS, 'pod state') },
-      );
-    },
+    ...(options.quiet === true ? {} : { onNotice: (message: string, autoRun: boolean, from: string | undefined) => showNotice(message, autoRun, from) }),
     onStopRequested: () => stop(0),
     onLockLost: (error) => {
       io.err(`podmesh: lost the name lock of ${name} (${error.message}); stopping\n`);
