@@ -2,12 +2,13 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createColors } from 'picocolors';
 import { errorCode } from '../core/errors.js';
+import { errorLine } from '../core/text.js';
 import { createFsNoticeJournal } from '../actors/stores/createFsNoticeJournal.js';
 import { createFsPodStore } from '../actors/stores/createFsPodStore.js';
 import { makeFolders } from '../actors/stores/makeFolders.js';
 import { createPodRuntime, type PodRuntime, type PodRuntimeOptions } from '../actors/runtime/createPodRuntime.js';
 import { createSocketTransport, type SocketTransport } from '../actors/process/createSocketTransport.js';
-import { resolvePodmeshPaths, type PodmeshPaths } from '../actors/process/podPaths.js';
+import { ensurePrivateDir, resolvePodmeshPaths, type PodmeshPaths } from '../actors/process/podPaths.js';
 import { UsageError } from './cliArgs.js';
 import type { CliIo } from './cliIo.js';
 
@@ -81,12 +82,24 @@ export async function cliPaths(context: CliContext, { create = false }: { readon
   const named = options.home !== undefined || io.env.PODMESH_HOME !== undefined;
   const homeFlag = options.home !== undefined ? '--home' : 'PODMESH_HOME';
   const homeExists = await checkFolder(paths.home, named ? homeFlag : 'the home', true);
-  if (!homeExists) {
-    if (create) await makeFolders(paths.home, 0o700);
-    else if (named) throw new UsageError(`${homeFlag} ${paths.home} does not exist (no pod was started with this home)`);
+  if (!homeExists && !create && named) throw new UsageError(`${homeFlag} ${paths.home} does not exist (no pod was started with this home)`);
+  const runtimeFlag = options.runtimeDir !== undefined ? '--runtime-dir' : io.env.PODMESH_RUNTIME_DIR !== undefined ? 'PODMESH_RUNTIME_DIR' : 'the runtime dir';
+  await checkFolder(paths.runtimeDir, runtimeFlag, true);
+  if (create) {
+    // Made now, before any record is written: a folder the OS cannot make (`/proc/nope`) leaves nothing behind.
+    await createFolder(paths.home, homeFlag, (path) => makeFolders(path, 0o700));
+    await createFolder(paths.runtimeDir, runtimeFlag, ensurePrivateDir);
   }
-  await checkFolder(paths.runtimeDir, options.runtimeDir !== undefined ? '--runtime-dir' : 'the runtime dir', true);
   return paths;
+}
+
+/** Makes a folder a flag named, as a one-line usage error when the OS refuses (`--home /proc/nope cannot be created (ENOENT)`). */
+async function createFolder(path: string, flag: string, make: (path: string) => Promise<unknown>): Promise<void> {
+  try {
+    await make(path);
+  } catch (error) {
+    throw new UsageError(`${flag} ${path} cannot be created (${errorCode(error) ?? errorLine(error)})`);
+  }
 }
 
 /** The folders, store, socket transport and runtime a CLI process works with. */

@@ -58,3 +58,8 @@ export function boundText(text: string, maxLines: number, maxChars: number, wher
   const left = Buffer.byteLength(text) - Buffer.byteLength(shown);
   return `${shown}\n… ${left} more bytes (${whereWhole})`;
 }
+
+/** `1 turn`, `2 turns`: a count with its noun. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

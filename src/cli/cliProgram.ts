@@ -6,6 +6,7 @@ import type { CliIo } from './cliIo.js';
 /** What an action runs: a command module, imported only then (`podmesh --help` starts without xstate or the runtime). */
 type Run = (context: CliContext) => Promise<number>;
 
+/** The footer of the top-level help: exit codes and where global options go. */
 export const EXIT_CODES_HELP = `
 exit status: 0 ok, 1 failed (the message says why), 2 bad usage.
 Global options (--home, --runtime-dir, --json, --no-color) go anywhere on the line.`;
@@ -24,7 +25,7 @@ export interface CliProgram {
  * its objects, so every run builds its own). Each action loads its module and
  * records the exit code it resolves to.
  */
-export function buildProgram(io: CliIo, version: string): CliProgram {
+export function buildProgram(io: CliIo, version: string, { json = false }: { readonly json?: boolean } = {}): CliProgram {
   let code = 0;
   const program = new Command('podmesh');
   program
@@ -37,7 +38,8 @@ export function buildProgram(io: CliIo, version: string): CliProgram {
     .option('--no-color', 'no colour (also off with NO_COLOR, --json, or when stdout is not a terminal)')
     .showSuggestionAfterError(true)
     .showHelpAfterError(false)
-    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text), outputError: () => undefined })
+    // Under --json the error object on stdout is all there is: commander's own stderr (a group's help) is dropped.
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => (json ? undefined : io.err(text)), outputError: () => undefined })
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride();
 
@@ -57,12 +59,13 @@ export function buildProgram(io: CliIo, version: string): CliProgram {
       .option('--no-journal', 'keep accepted notices in memory only: faster, but a crash or stop loses them')
       .option('-q, --quiet', 'do not print each notice, drop and turn');
 
-  program
+  const watch = (command: Command): Command =>
+    command.option('-w, --watch', 'refresh until Ctrl-C').option('--interval <seconds>', 'seconds between refreshes of --watch (default 2)');
+
+  watch(program
     .command('ps')
-    .description('every pod of the home: status, activity, pid, uptime, queued and dropped notices')
-    .option('-w, --watch', 'refresh until Ctrl-C')
-    .option('--interval <seconds>', 'seconds between refreshes of --watch (default 2)')
-    .action(act((opts) => (c) => import('./commands/podList.js').then((m) => m.podPs(c, opts as object))));
+    .description('every pod of the home: status, activity, pid, uptime, queued and dropped notices'))
+    .action(act((opts) => (c) => import('./commands/podPs.js').then((m) => m.podPs(c, opts as object))));
 
   const pod = program.command('pod').description('start, list, show, stop and remove pods; their logs; run, pause and resume turns');
   host(
@@ -74,17 +77,15 @@ export function buildProgram(io: CliIo, version: string): CliProgram {
       .option('--workspace <dir>', 'workspace folder kept in its record (must exist)')
       .option('--parent <pod>', 'record the pod as a spawned child of <pod>'),
   ).action(act((name, opts) => (c) => import('./commands/podStart.js').then((m) => m.podStart(c, name as string, opts as object))));
-  pod
+  watch(pod
     .command('ls')
     .alias('ps')
     .description('every pod of the home (as podmesh ps); with --as, the pods <self> sees and how')
-    .option('--as <self>', 'list what pod <self> sees (itself, its children, its peers)')
-    .option('-w, --watch', 'refresh until Ctrl-C')
-    .option('--interval <seconds>', 'seconds between refreshes of --watch (default 2)')
+    .option('--as <self>', 'list what pod <self> sees (itself, its children, its peers)'))
     .action(
       act((opts) => (c) => {
         const self = (opts as { as?: string }).as;
-        return import('./commands/podList.js').then((m) => (self === undefined ? m.podPs(c, opts as object) : m.podLsAs(c, self)));
+        return self === undefined ? import('./commands/podPs.js').then((m) => m.podPs(c, opts as object)) : import('./commands/podLsAs.js').then((m) => m.podLsAs(c, self));
       }),
     );
   pod
@@ -96,7 +97,7 @@ export function buildProgram(io: CliIo, version: string): CliProgram {
     .command('state')
     .description("a running pod's status and every queued notice in full")
     .argument('<name>')
-    .action(act((name) => (c) => import('./commands/podControl.js').then((m) => m.podState(c, name as string))));
+    .action(act((name) => (c) => import('./commands/podState.js').then((m) => m.podState(c, name as string))));
   pod
     .command('stop')
     .description('stop a pod and wait until it has gone (a stopped pod: exit 0 with a note)')
@@ -166,11 +167,9 @@ export function buildProgram(io: CliIo, version: string): CliProgram {
       .description('run the orchestrator of a workspace (found upwards from here, like git, or --workspace)')
       .option('--workspace <dir>', 'the workspace folder'),
   ).action(act((opts) => (c) => import('./commands/orchestratorCommand.js').then((m) => m.orchestratorStart(c, opts as object))));
-  orchestrator
+  watch(orchestrator
     .command('ls')
-    .description('the orchestrators of the home, as podmesh ps shows them')
-    .option('-w, --watch', 'refresh until Ctrl-C')
-    .option('--interval <seconds>', 'seconds between refreshes of --watch (default 2)')
+    .description('the orchestrators of the home, as podmesh ps shows them'))
     .action(act((opts) => (c) => import('./commands/orchestratorCommand.js').then((m) => m.orchestratorLs(c, opts as object))));
   orchestrator
     .command('stop')

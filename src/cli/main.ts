@@ -3,7 +3,7 @@ import { CommanderError } from 'commander';
 import { errorCode } from '../core/errors.js';
 import type { CliIo } from './cliIo.js';
 import { processIo } from './cliIo.js';
-import { buildProgram } from './cliProgram.js';
+import { buildProgram, EXIT_CODES_HELP } from './cliProgram.js';
 
 /** The package's version, read from its package.json (two folders up in both src/ and dist/). */
 export function podmeshVersion(): string {
@@ -29,7 +29,7 @@ export function quietBrokenPipes(streams: readonly NodeJS.WriteStream[] = [proce
 }
 
 /** Codes that are the caller's mistake: exit status 2. */
-const USAGE_CODES = new Set(['invalid-usage', 'invalid-pod-name']);
+const USAGE_CODES = new Set(['invalid-usage', 'invalid-pod-name', 'workspace-not-found']);
 
 /** commander's message in podmesh's one-line form: "unknown command 'pdo' (did you mean pod?)". */
 function commanderMessage(error: CommanderError): string {
@@ -41,16 +41,18 @@ function commanderMessage(error: CommanderError): string {
 
 /** Runs the CLI with `args` (without node and the script); resolves to the exit code. */
 export async function main(args: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const { program, exitCode } = buildProgram(io, podmeshVersion());
-  // Known before parsing, so that a usage error is JSON too.
-  const json = args.includes('--json');
+  // Known before parsing, so that a usage error is JSON too (a `--json` after `--` is an argument).
+  const end = args.indexOf('--');
+  const json = (end === -1 ? args : args.slice(0, end)).includes('--json');
+  const { program, exitCode } = buildProgram(io, podmeshVersion(), { json });
   const fail = (code: string, message: string, exit: number): number => {
     if (json) io.out(JSON.stringify({ ok: false, code, message }) + '\n');
     else io.err(`podmesh: ${message}\n`);
     return exit;
   };
-  if (args.length === 0) {
-    io.out(program.helpInformation());
+  if (args.length === 0 || (json && args.length === 1)) {
+    if (json) return fail('invalid-usage', 'a command is needed (try --help)', 2);
+    io.out(program.helpInformation() + EXIT_CODES_HELP.trimStart() + '\n');
     return 2;
   }
   try {
@@ -60,7 +62,9 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
       // A group named without its subcommand printed its help (to stderr): that is usage.
-      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return 2;
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
+        return json ? fail('invalid-usage', `a subcommand is needed (try ${args.filter((a) => !a.startsWith('-')).join(' ')} --help)`, 2) : 2;
+      }
       return fail('invalid-usage', `${commanderMessage(error)} (try --help)`, 2);
     }
     // One clear line, never a stack trace.

@@ -32,7 +32,8 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   for (const candidate of candidates) {
     if (candidate === name) continue;
     const d = distance(name, candidate, max);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+    // Not a name that shares nothing with it: `c` is no typo of `a`.
+    if (d < bestDistance && d < name.length && d < candidate.length) [best, bestDistance] = [candidate, d];
   }
   return best;
 }

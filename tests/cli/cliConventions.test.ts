@@ -94,7 +94,7 @@ cli('should refuse a home that is a file, with one line', async () => {
 });
 
 cli('should answer errors under --json as a JSON object on stdout', async () => {
-  for (const args of [['--json', 'pdo'], ['pod', 'state', 'yoii', '--json'], ['pod', 'ls', '--as', 'nobody', '--json']]) {
+  for (const args of [['--json', 'pdo'], ['pod', 'state', 'yoii', '--json'], ['pod', 'ls', '--as', 'nobody', '--json'], ['--json'], ['pod', '--json'], ['pod', 'start', '--json']]) {
     const result = await run(args);
     assert.ok(result.code !== 0, args.join(' '));
     const error = JSON.parse(result.stdout) as { ok: boolean; code: string; message: string };

@@ -130,8 +130,10 @@ session('should run a whole operator session: detach, ps, tickets, auto-run, for
   assert.equal(json<{ spawnedChildren: string[] }>(await s.run(['pod', 'show', 'yoi', '--json'])).spawnedChildren, []);
   assert.not.ok((await ps(s)).has('coder'));
 
-  // The orchestrator stops; tickets are still readable from their files.
+  // The orchestrators at a glance; the orchestrator stops (twice: the second is a note); tickets are still readable.
+  assert.equal(json<{ pods: PsRow[] }>(await s.run(['orchestrator', 'ls', '--json'])).pods.map((p) => [p.name, p.status]), [['yoi-orchestrator', 'live']]);
   assert.is(json<{ outcome: string }>(await s.run(['orchestrator', 'stop', '--workspace', workspace, '--json'])).outcome, 'stopped');
+  assert.is(json<{ outcome: string }>(await s.run(['orchestrator', 'stop', '--workspace', workspace, '--json'])).outcome, 'not-running');
   const listed = json<{ tickets: { id: string; state: string }[] }>(await ticket(['list']));
   assert.equal(listed.tickets.map((t) => [t.id, t.state]), [[id, 'planning']]);
   failed(await s.run(['ticket', 'ready', id, '--workspace', workspace]), 1, /orchestrator yoi-orchestrator of .* is stopped: start it with podmesh orchestrator start -d --workspace/);
@@ -143,8 +145,12 @@ session('should run a whole operator session: detach, ps, tickets, auto-run, for
 
   // Mistakes end in one line and a non-zero exit.
   failed(await s.run(['pod', 'state', 'yoii']), 1, /no pod named yoii .*\(did you mean yoi\?\)/);
-  failed(await s.run(['pod', 'start', 'z', '--workspace', join(s.root, 'missing')]), 2, /--workspace .*missing does not exist/);
-  failed(await s.run(['pod', 'start', 'z', '--home', '/proc/nope']), 1, /\/proc\/nope/);
+  failed(await s.run(['pod', 'start', 'z', '--workspace', join(s.root, 'missing')]), 2, /workspace folder .*missing does not exist/);
+  failed(await s.run(['pod', 'start', 'z', '--home', '/proc/nope']), 2, /^podmesh: --home \/proc\/nope cannot be created \(ENOENT\)\n$/);
+  failed(await s.run(['pod', 'start', 'z', '--runtime-dir', '/proc/nope']), 2, /^podmesh: --runtime-dir \/proc\/nope cannot be created \(ENOENT\)\n$/);
+  assert.not.ok((await ps(s)).has('z'), 'a start that failed left no record');
+  failed(await s.run(['pod', 'start', 'yoi', '-d']), 1, new RegExp(`^podmesh: pod yoi is already running \\(pid ${yoi.pid}\\): stop it with podmesh pod stop yoi\n$`));
+  failed(await s.run(['pod', 'start', 'kid', '-d', '--parent', 'nosuch']), 1, /^podmesh: pod "nosuch" does not exist\n$/);
   failed(await s.run(['notify', '--as', 'yoi', 'yoi-orchestrator']), 2, /give the message/);
 
   assert.is((await s.run(['pod', 'stop', 'yoi'])).code, 0);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { createFsPodStore, METADATA_FILE } from '../../src/actors/stores/createFsPodStore.js';
 import type { HookResult } from '../../src/tickets/startOrchestrator.js';
-import { sandboxSuite, type PodState, runWorkers, within, type CommandResult, type Sandbox } from '../support/podProcess.js';
+import { sandboxSuite, type PodState, runWorkers, within, type CommandResult } from '../support/podProcess.js';
 
 /** The JSON a command printed; fails with its stderr when it did not exit `code`. */
 function json<T>(result: CommandResult, code = 0): T {

@@ -32,9 +32,12 @@ terminal('should show drops, turns and a bounded long notice; notify reads --fil
   ok(await s.run(['notify', '--as', 'boss', 'yoi', 'four', '--auto-run']));
   assert.match(ok(await s.run(['pod', 'resume', 'yoi'])), /^pod yoi: resumed/);
   await pod.waitForStdout(/turn 1 ok \(2 notices consumed\)\n/, 10_000);
+  assert.match(pod.stdout(), /notice from boss \(autoRun: a turn was requested\)\n {2}four\n[\s\S]* turn 1 ok/, 'the notice is told before the turn it started');
   const run = JSON.parse(ok(await s.run(['pod', 'run', 'yoi', '--input', '{"task":"x"}', '--json']))) as { name: string; method: string };
   assert.equal([run.name, run.method], ['yoi', 'run']);
   await pod.waitForStdout(/turn 2 ok \(0 notices consumed\)\n/, 10_000);
+  await s.run(['notify', '--as', 'boss', 'yoi', 'five', '--auto-run']);
+  await pod.waitForStdout(/notice from boss \(autoRun: a turn was requested\)\n {2}five\n[^\n]* turn 3 ok \(1 notice consumed\)\n/, 10_000);
   const bad = await s.run(['pod', 'run', 'yoi', '--input', 'not json']);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /--input must be JSON/);
@@ -42,7 +45,7 @@ terminal('should show drops, turns and a bounded long notice; notify reads --fil
   // peer rm ends the relation both ways; the next notice is refused with its reason.
   assert.is(ok(await s.run(['peer', 'rm', '--as', 'boss', 'yoi'])), 'boss and yoi are no longer peers\n');
   assert.is(ok(await s.run(['peer', 'rm', '--as', 'boss', 'yoi'])), 'boss and yoi were not peers (nothing changed)\n');
-  const refused = await s.run(['notify', '--as', 'boss', 'yoi', 'five']);
+  const refused = await s.run(['notify', '--as', 'boss', 'yoi', 'six']);
   assert.is(refused.code, 1);
   assert.match(refused.stdout, /^notify yoi: skipped: target not visible from the sender\n$/);
 });

@@ -1,26 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { CliIo } from '../../src/cli/cliIo.js';
+import { captureIo } from '../support/captureIo.js';
 import { main } from '../../src/cli/main.js';
 
-function capture(): CliIo & { stdout: string; stderrText: string } {
-  const io = {
-    stdout: '',
-    stderrText: '',
-    out: (text: string) => void (io.stdout += text),
-    err: (text: string) => void (io.stderrText += text),
-    interactive: false,
-    stdoutTty: false,
-    stderr: new PassThrough(),
-    stdin: new PassThrough(),
-    env: process.env,
-  };
-  return io;
-}
+const capture = () => captureIo({ env: process.env });
 
 const cli = suite('podmesh simulate');
 let dir = '';

@@ -14,6 +14,9 @@ test('should suggest nothing when no name is close, and never the name itself', 
   assert.is(closestName('yoi', ['yoi']), undefined);
   assert.is(closestName('a', []), undefined);
   assert.is(closestName('orchestrator', ['companion']), undefined);
+  assert.is(closestName('c', ['a', 'b']), undefined, 'one letter is no typo of another');
+  assert.is(closestName('ab', ['b', 'xy']), undefined, 'nothing in common left');
+  assert.is(closestName('ab', ['abc']), 'abc');
 });
 
 test.run();

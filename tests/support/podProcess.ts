@@ -191,6 +191,9 @@ async function killDetached(runtimeDir: string): Promise<void> {
       continue;
     }
     if (typeof pid !== 'number' || pid <= 1 || pid === process.pid) continue;
+    // Only a podmesh process: a pid the OS gave to another since is left alone.
+    const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!command.includes('podmesh')) continue;
     try {
       process.kill(pid, 'SIGCONT');
       process.kill(pid, 'SIGKILL');

@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { errorCode, PodmeshError } from '../../core/errors.js';
+import { PodmeshError } from '../../core/errors.js';
 import { FileLockError, lockFile, type FileLock } from '../stores/lockFile.js';
 
 /** The per-name lock of a pod process. */

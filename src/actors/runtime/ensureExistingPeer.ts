@@ -1,8 +1,8 @@
+import { readPeerPair } from './readPeerPair.js';
 import { errorLine } from '../../core/text.js';
-import { podmeshErrorCode, MissingPodError, SelfPeerError, StateMissingError } from '../../core/errors.js';
+import { podmeshErrorCode, MissingPodError } from '../../core/errors.js';
 import { holdsPeer, withoutPeer, withoutPendingPeer, withPeer, withPendingPeer } from '../../core/podRecord.js';
-import type { PeerEnsureResult, PeerRelation, PodMetadata, PodMetadataStore } from '../../core/types.js';
-import { validatePodName } from '../../core/validatePodName.js';
+import type { PeerEnsureResult, PeerRelation, PodMetadataStore } from '../../core/types.js';
 import type { PeerEnsureMode } from '../../machines/discoveryMachine.js';
 
 /**
@@ -44,12 +44,7 @@ export async function ensureExistingPeer(
   peer: string,
   mode: PeerEnsureMode = 'ensure',
 ): Promise<PeerRelation | null> {
-  validatePodName(self);
-  validatePodName(peer);
-  if (peer === self) throw new SelfPeerError(self);
-  const source = await store.read(self);
-  if (source === null) throw new StateMissingError(self);
-  const target = await store.read(peer);
+  const { source, target } = await readPeerPair(store, self, peer);
   if (target === null) {
     if (mode === 'register') throw new MissingPodError(peer);
     // A relation started with a pod that is gone now: it can only be none.

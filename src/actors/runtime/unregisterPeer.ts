@@ -1,7 +1,7 @@
-import { SelfPeerError, StateMissingError } from '../../core/errors.js';
+import { readPeerPair } from './readPeerPair.js';
+import { StateMissingError } from '../../core/errors.js';
 import { withoutPeer, withoutPendingPeer, withPendingPeer } from '../../core/podRecord.js';
 import type { PodMetadata, PodMetadataStore } from '../../core/types.js';
-import { validatePodName } from '../../core/validatePodName.js';
 
 /** What `discovery(self).unregisterPeer(peer)` did: `removed` is false when neither record held the relation. */
 export interface PeerUnregistration {
@@ -44,12 +44,7 @@ export function withoutRelation(record: PodMetadata, other: string): PodMetadata
  * write.
  */
 export async function unregisterPeer(store: PodMetadataStore, self: string, peer: string): Promise<PeerUnregistration> {
-  validatePodName(self);
-  validatePodName(peer);
-  if (peer === self) throw new SelfPeerError(self);
-  const source = await store.read(self);
-  if (source === null) throw new StateMissingError(self);
-  const target = await store.read(peer);
+  const { source, target } = await readPeerPair(store, self, peer);
   const removed = listsPeer(source, peer) || (target !== null && listsPeer(target, self));
   if (!removed) return { source: self, peer, removed };
   if (target !== null) {

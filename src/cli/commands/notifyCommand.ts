@@ -1,11 +1,12 @@
-import { readFile, stat } from 'node:fs/promises';
-import { errorCode } from '../../core/errors.js';
+import { closestName } from '../../core/closestName.js';
 import { formatOutcome } from '../../core/formatOutcome.js';
 import { validatePodName } from '../../core/validatePodName.js';
 import { UsageError } from '../cliArgs.js';
 import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
 import { printJson } from '../cliOutput.js';
-import { requirePod } from './findPod.js';
+import { readUserFile } from '../readUserFile.js';
+import { knownPodNames } from './collectPodRows.js';
+import { requirePod } from './requirePod.js';
 
 /** Largest message read from stdin or a file; the runtime's own limit (1 MiB by default) then decides. */
 const MAX_READ_BYTES = 64 * 1024 * 1024;
@@ -22,17 +23,6 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function readMessageFile(path: string): Promise<string> {
-  try {
-    if ((await stat(path)).size > MAX_READ_BYTES) throw new UsageError(`--file ${path} is larger than ${MAX_READ_BYTES} bytes`);
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = errorCode(error);
-    throw new UsageError(`--file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : `cannot read (${code ?? 'error'})`}`);
-  }
-}
-
 /**
  * `podmesh notify --as <self> <peer> <message|->`: a notice to a live peer
  * (weak unless `--auto-run`), from the argument, stdin (`-`) or `--file`;
@@ -45,14 +35,18 @@ export async function notifyCommand(
   flags: { readonly as: string; readonly autoRun?: boolean; readonly file?: string },
 ): Promise<number> {
   if ((text === undefined) === (flags.file === undefined)) throw new UsageError('give the message as an argument, as - (stdin) or with --file, once');
-  const message = flags.file !== undefined ? await readMessageFile(flags.file) : text === '-' ? await readStdin(context.io.stdin) : text!;
+  const message = flags.file !== undefined ? await readUserFile(flags.file, `--file ${flags.file}`, MAX_READ_BYTES) : text === '-' ? await readStdin(context.io.stdin) : text!;
   validatePodName(flags.as); // names are checked before any folder
   const paths = await cliPaths(context);
   return withRuntime(paths, async (cli) => {
     const self = await requirePod(cli, flags.as);
     const autoRun = flags.autoRun === true;
     const outcome = await cli.runtime.discovery(self).notifyLivePeer(rawPeer, message, { autoRun });
-    const line = formatOutcome(outcome, { autoRun });
+    let line = formatOutcome(outcome, { autoRun });
+    if (outcome.type === 'skipped-missing') {
+      const meant = closestName(rawPeer, await knownPodNames(cli));
+      if (meant !== undefined) line += ` (did you mean ${meant}?)`;
+    }
     if (context.json) printJson(context, { ...outcome, autoRun, text: line });
     else context.io.out(`notify ${rawPeer}: ${line}\n`);
     return outcome.type === 'delivered' ? 0 : 1;

@@ -1,28 +1,15 @@
 import { join } from 'node:path';
-import { formatOutcome } from '../../core/formatOutcome.js';
-import type { PeerEnsureOutcome } from '../../machines/orchestratorMachine.js';
 import { createTicketBoard } from '../../tickets/createTicketBoard.js';
 import { startOrchestrator } from '../../tickets/startOrchestrator.js';
 import { cliPaths, openRuntime, type CliContext } from '../cliContext.js';
+import { describeEnsure, describeHook } from '../describeHook.js';
 import { printJsonLine, printJson } from '../cliOutput.js';
-import { startDetached } from './detach.js';
-import { podPs } from './podList.js';
+import { startDetached } from './startDetached.js';
+import { podPs } from './podPs.js';
 import { hostArgs, hostOptions, type HostFlags } from './podStart.js';
 import { servePod } from './servePod.js';
 import { stopNamedPod, type StopFlags } from './podStop.js';
 import { workspaceOf } from './workspaceOf.js';
-
-/** One line for an ensure outcome. */
-export function describeEnsure(ensure: PeerEnsureOutcome): string {
-  if (ensure.type === 'ensured') return 'peer ensured';
-  if (ensure.type === 'companion-missing') return 'companion missing (nothing spawned)';
-  return `ensure failed (${ensure.code ?? ensure.error})`;
-}
-
-/** "companion yoi: peer ensured; notice delivered (queued without starting a turn)" — each word once. */
-export function describeHook(companion: string, hook: { readonly ensure: PeerEnsureOutcome; readonly delivery: Parameters<typeof formatOutcome>[0] }): string {
-  return `companion ${companion}: ${describeEnsure(hook.ensure)}; notice ${formatOutcome(hook.delivery)}`;
-}
 
 /** `podmesh orchestrator start`: the workspace's orchestrator pod, in the foreground or with `--detach`. */
 export async function orchestratorStart(context: CliContext, flags: HostFlags & { readonly workspace?: string }): Promise<number> {
@@ -80,5 +67,6 @@ export function orchestratorLs(context: CliContext, flags: { readonly watch?: bo
 /** `podmesh orchestrator stop [--workspace DIR]`: stops the workspace's orchestrator (idempotent; `--force` for a hung one). */
 export async function orchestratorStop(context: CliContext, flags: StopFlags & { readonly workspace?: string }): Promise<number> {
   const { names } = await workspaceOf(flags.workspace);
-  return stopNamedPod(context, names.orchestrator, flags);
+  // Idempotent also before its first start: a workspace's orchestrator has a name, run or not.
+  return stopNamedPod(context, names.orchestrator, flags, { requireKnown: false });
 }

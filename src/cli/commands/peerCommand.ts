@@ -1,7 +1,7 @@
 import { validatePodName } from '../../core/validatePodName.js';
 import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
 import { printJson } from '../cliOutput.js';
-import { requirePod } from './findPod.js';
+import { requirePod } from './requirePod.js';
 
 /** `podmesh peer add --as <self> <peer>` (also `podmesh peer --as …`): makes two existing pods hold each other. */
 export async function peerAdd(context: CliContext, rawSelf: string, rawPeer: string): Promise<number> {

@@ -3,10 +3,11 @@ import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorCode, PodmeshError } from '../../core/errors.js';
 import { intOption } from '../cliArgs.js';
+import { interruption } from '../interruption.js';
 import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
 import { printJson, printJsonLine } from '../cliOutput.js';
-import { podLogPath } from './detach.js';
-import { requirePod } from './findPod.js';
+import { podLogPath } from './startDetached.js';
+import { requirePod } from './requirePod.js';
 
 /** Bytes read from the end of a log for `--tail`: enough for any sensible line count. */
 const TAIL_WINDOW = 4 * 1024 * 1024;
@@ -54,14 +55,11 @@ export async function podLogs(context: CliContext, rawName: string, flags: { rea
       return 0;
     }
     emit(text);
-    let stopped = false;
-    const stop = () => (stopped = true);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const signal = interruption();
     try {
       let offset = size;
       let checked = 0;
-      while (!stopped) {
+      while (!signal.interrupted()) {
         await sleep(200);
         const now = (await stat(log)).size;
         if (now < offset) offset = 0; // truncated: start again from its beginning
@@ -77,8 +75,7 @@ export async function podLogs(context: CliContext, rawName: string, flags: { rea
         }
       }
     } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      signal.dispose();
     }
     return 0;
   });

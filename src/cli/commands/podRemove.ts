@@ -1,8 +1,13 @@
+import { rmdir } from 'node:fs/promises';
+import { errorCode, PodmeshError } from '../../core/errors.js';
+import { errorLine } from '../../core/text.js';
 import { validatePodName } from '../../core/validatePodName.js';
-import { PodmeshError } from '../../core/errors.js';
+import { acquirePodLock, type PodLock } from '../../actors/process/acquirePodLock.js';
+import { ensurePodRuntimeDir } from '../../actors/process/podPaths.js';
+import type { RemovedPod } from '../../actors/runtime/removePod.js';
 import { cliPaths, openRuntime, type CliContext } from '../cliContext.js';
 import { printJson } from '../cliOutput.js';
-import { requirePod } from './findPod.js';
+import { requirePod } from './requirePod.js';
 
 /**
  * `podmesh pod rm <name>`: removes a stopped pod's record, and the pod from
@@ -21,7 +26,26 @@ export async function podRemove(context: CliContext, rawName: string, flags: { r
       const hint = live.status === 'live' ? `stop it first: podmesh pod stop ${name}` : `end it first: podmesh pod stop ${name} --force`;
       throw new PodmeshError('pod-running', `pod ${name} is ${live.status}${live.reason === undefined ? '' : ` (${live.reason})`}: ${hint}`);
     }
-    const removed = await cli.runtime.removePod(name, { discardNotices: flags.discardNotices === true });
+    // Held for the whole removal: a `pod start` of this name meanwhile waits for it, then finds no record.
+    const podDir = await ensurePodRuntimeDir(paths.runtimeDir, name);
+    let lock: PodLock;
+    try {
+      lock = await acquirePodLock(podDir, () => undefined);
+    } catch (error) {
+      if (errorCode(error) === 'pod-already-running') throw new PodmeshError('pod-running', `pod ${name} has just started: stop it first: podmesh pod stop ${name}`);
+      throw error;
+    }
+    let removed: RemovedPod;
+    try {
+      removed = await cli.runtime.removePod(name, { discardNotices: flags.discardNotices === true });
+    } catch (error) {
+      if (errorCode(error) === 'notices-pending') throw new PodmeshError('notices-pending', `${errorLine(error, 400)} (podmesh pod rm ${name} --discard-notices)`);
+      throw error;
+    } finally {
+      await lock.release();
+    }
+    // The pod's runtime folder goes with it once empty (a pod starting meanwhile keeps it).
+    await rmdir(podDir).catch(() => undefined);
     if (context.json) printJson(context, removed);
     else {
       const also = [

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { METADATA_FILE } from '../../actors/stores/createFsPodStore.js';
 import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
 import { formatDuration, printJson, statusCell, table } from '../cliOutput.js';
-import { requirePod } from './findPod.js';
-import { podRow } from './podRows.js';
+import { requirePod } from './requirePod.js';
+import { podRow } from './collectPodRows.js';
 
 /** The record file's times: `created` (birth time where the file system keeps one) and `updated`. */
 async function recordTimes(podsDir: string, name: string): Promise<{ created: string | null; updated: string | null }> {

@@ -1,10 +1,13 @@
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { validatePodName } from '../../core/validatePodName.js';
-import { intOption, UsageError } from '../cliArgs.js';
+import { MissingPodError, errorCode } from '../../core/errors.js';
+import { checkWorkspaceFolder } from '../../tickets/findWorkspace.js';
+import { intOption } from '../cliArgs.js';
+import { alreadyRunning } from './alreadyRunning.js';
+import { createFsPodStore } from '../../actors/stores/createFsPodStore.js';
 import { cliPaths, openRuntime, type CliContext } from '../cliContext.js';
 import { printJson, printJsonLine } from '../cliOutput.js';
-import { startDetached } from './detach.js';
+import { startDetached } from './startDetached.js';
 import { servePod } from './servePod.js';
 
 /** Options of the commands that run a pod (`pod start`, `orchestrator start`). */
@@ -27,16 +30,10 @@ export function hostArgs(flags: HostFlags): string[] {
   return [...(flags.bufferSize === undefined ? [] : ['--buffer-size', flags.bufferSize]), ...(flags.journal === false ? ['--no-journal'] : []), ...(flags.quiet === true ? ['--quiet'] : [])];
 }
 
-/** A `--workspace` value: an existing folder, made absolute. */
+/** A `--workspace` value: an existing folder, made absolute (else `workspace-not-found`, exit 2). */
 export async function workspaceFlag(value: string): Promise<string> {
   const path = resolve(value);
-  let isFolder = false;
-  try {
-    isFolder = (await stat(path)).isDirectory();
-  } catch {
-    throw new UsageError(`--workspace ${path} does not exist`);
-  }
-  if (!isFolder) throw new UsageError(`--workspace ${path} is not a folder`);
+  await checkWorkspaceFolder(path);
   return path;
 }
 
@@ -51,6 +48,8 @@ export async function podStart(
   const workspaceRoot = flags.workspace === undefined ? undefined : await workspaceFlag(flags.workspace);
   const host = hostOptions(flags);
   const paths = await cliPaths(context, { create: true });
+  // Checked here too, so that a detached start refuses at once instead of in its log.
+  if (parent !== undefined && (await createFsPodStore(paths.podsDir).read(parent)) === null) throw new MissingPodError(parent);
   if (flags.detach === true) {
     const args = ['pod', 'start', name, '--home', paths.home, '--runtime-dir', paths.runtimeDir, ...hostArgs(flags)];
     if (flags.role !== undefined) args.push('--role', flags.role);
@@ -80,6 +79,6 @@ export async function podStart(
     return await done;
   } catch (error) {
     await cli.close();
-    throw error;
+    throw errorCode(error) === 'pod-already-running' ? await alreadyRunning(paths, name) : error;
   }
 }

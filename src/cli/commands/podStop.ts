@@ -3,7 +3,7 @@ import { stopPodProcess } from '../../actors/process/stopPodProcess.js';
 import { secondsOption } from '../cliArgs.js';
 import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
 import { printJson } from '../cliOutput.js';
-import { requirePod } from './findPod.js';
+import { requirePod } from './requirePod.js';
 
 /** Options of `pod stop` and `orchestrator stop`. */
 export interface StopFlags {
@@ -18,7 +18,7 @@ export interface StopFlags {
  * hung pod with SIGKILL once the grace period is over, by its recorded pid,
  * after checking that the pid is still that pod's process.
  */
-export async function stopNamedPod(context: CliContext, rawName: string, flags: StopFlags, requireKnown = true): Promise<number> {
+export async function stopNamedPod(context: CliContext, rawName: string, flags: StopFlags, { requireKnown = true }: { readonly requireKnown?: boolean } = {}): Promise<number> {
   validatePodName(rawName); // names are checked before any folder
   const paths = await cliPaths(context);
   const graceMs = secondsOption(flags.timeout, '--timeout') ?? 10_000;
@@ -27,7 +27,7 @@ export async function stopNamedPod(context: CliContext, rawName: string, flags: 
     const result = await stopPodProcess(paths.runtimeDir, name, { graceMs, force: flags.force === true, transport: cli.transport });
     if (context.json) printJson(context, { name, ...result });
     else if (result.outcome === 'not-running') context.io.out(`pod ${name} is not running (nothing to stop)\n`);
-    else if (result.outcome === 'killed') context.io.out(`pod ${name} killed (pid ${result.pid}, SIGKILL after ${graceMs / 1000} s)\n`);
+    else if (result.outcome === 'killed') context.io.out(`pod ${name} killed (pid ${result.pid}, SIGKILL)\n`);
     else context.io.out(`pod ${name} stopped${result.pid === undefined ? '' : ` (pid ${result.pid})`}\n`);
     return 0;
   });

@@ -47,7 +47,8 @@ export async function servePod(
       void (server?.close() ?? Promise.resolve())
         .then(() => cli.close())
         .then(() => {
-          io.err(`pod ${name} stopped\n`);
+          if (context.json) io.out(JSON.stringify({ at: new Date().toISOString(), pod: name, event: 'stopped', code }) + '\n');
+          else io.err(`pod ${name} stopped\n`);
           resolveExit(code);
         });
     };
@@ -103,7 +104,8 @@ export async function servePod(
     ...(options.quiet === true ? {} : { onNotice: (message: string, autoRun: boolean, from: string | undefined) => showNotice(message, autoRun, from) }),
     onStopRequested: () => stop(0),
     onLockLost: (error) => {
-      io.err(`podmesh: lost the name lock of ${name} (${error.message}); stopping\n`);
+      if (context.json) io.out(JSON.stringify({ at: new Date().toISOString(), pod: name, event: 'lock-lost', message: error.message }) + '\n');
+      else io.err(`podmesh: lost the name lock of ${name} (${error.message}); stopping\n`);
       stop(1);
     },
   });

@@ -1,24 +1,15 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { errorCode } from '../../core/errors.js';
 import { createSimulation, type SimulationResult } from '../../simulation/createSimulation.js';
 import { parseScenario, ScenarioError, type Scenario } from '../../simulation/parseScenario.js';
 import { intOption, UsageError } from '../cliArgs.js';
 import type { CliContext } from '../cliContext.js';
+import { readUserFile } from '../readUserFile.js';
 
 const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 async function loadScenario(path: string): Promise<Scenario> {
-  let text: string;
-  try {
-    const buffer = await readFile(path);
-    if (buffer.length > MAX_SCENARIO_BYTES) throw new UsageError(`${path}: larger than 1 MiB`);
-    text = buffer.toString('utf8');
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = errorCode(error);
-    throw new UsageError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : `cannot read (${code ?? 'error'})`}`);
-  }
+  const text = await readUserFile(path, path, MAX_SCENARIO_BYTES);
   let json: unknown;
   try {
     json = JSON.parse(text);

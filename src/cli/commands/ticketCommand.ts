@@ -6,7 +6,7 @@ import type { Ticket } from '../../tickets/types.js';
 import { UsageError } from '../cliArgs.js';
 import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
 import { printJson, table } from '../cliOutput.js';
-import { describeHook } from './orchestratorCommand.js';
+import { describeHook } from '../describeHook.js';
 import { workspaceOf } from './workspaceOf.js';
 
 /** Flags of the ticket commands. */
@@ -101,7 +101,7 @@ export async function ticketCommand(context: CliContext, sub: string, id: string
       const error = content.error as { code?: unknown } | undefined;
       const code = typeof error?.code === 'string' ? error.code : 'invalid-input';
       if (context.json) printJson(context, { ok: false, code, message: result.summary, content });
-      else context.io.err(`podmesh ticket ${sub}: ${result.summary}\n`);
+      else context.io.err(`podmesh: ${result.summary}\n`);
       return 1;
     }
     if (context.json) {

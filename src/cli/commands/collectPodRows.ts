@@ -79,8 +79,8 @@ export async function podRow(cli: CliRuntime, name: string, now = Date.now()): P
       // It went between the probe and the ping: the probe's answer stands.
     }
   }
-  const process = live.status === 'stopped' ? null : await readPodProcess(cli.paths.runtimeDir, name).catch(() => null);
-  const startedAt = ping.startedAt ?? process?.startedAt ?? null;
+  const recorded = live.status === 'stopped' ? null : await readPodProcess(cli.paths.runtimeDir, name).catch(() => null);
+  const startedAt = ping.startedAt ?? recorded?.startedAt ?? null;
   const reason = [live.reason ?? null, recordProblem, record === null && recordProblem === null ? 'no record' : null].filter((r) => r !== null).join('; ');
   return {
     name,
@@ -88,7 +88,7 @@ export async function podRow(cli: CliRuntime, name: string, now = Date.now()): P
     workspace: record?.workspaceRoot ?? null,
     status: live.status,
     activity: live.activity ?? null,
-    pid: ping.pid ?? process?.pid ?? null,
+    pid: ping.pid ?? recorded?.pid ?? null,
     startedAt: live.status === 'stopped' ? null : startedAt,
     uptime: live.status === 'stopped' ? null : uptimeOf(startedAt, now),
     queued: ping.queued ?? null,

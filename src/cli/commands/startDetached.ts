@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { PodmeshError } from '../../core/errors.js';
 import { makeFolders } from '../../actors/stores/makeFolders.js';
+import { alreadyRunning } from './alreadyRunning.js';
 import type { SocketTransport } from '../../actors/process/createSocketTransport.js';
 import type { PodmeshPaths } from '../../actors/process/podPaths.js';
 
@@ -30,7 +31,8 @@ export interface DetachedPod {
 async function lastLine(path: string, from: number): Promise<string> {
   const text = (await readFile(path, 'utf8')).slice(from);
   const lines = text.split('\n').filter((line) => line.trim() !== '');
-  return lines.at(-1) ?? 'no output';
+  // The child's own error line already says `podmesh: `; once is enough.
+  return (lines.at(-1) ?? 'no output').replace(/^podmesh: /, '');
 }
 
 /**
@@ -40,6 +42,8 @@ async function lastLine(path: string, from: number): Promise<string> {
  * rejects with the last line it logged.
  */
 export async function startDetached(paths: PodmeshPaths, transport: SocketTransport, name: string, args: readonly string[]): Promise<DetachedPod> {
+  // A name already live would make the child fail while the probe below answered for the other pod.
+  if ((await transport.probe(name))?.status === 'live') throw await alreadyRunning(paths, name);
   const log = podLogPath(paths, name);
   await makeFolders(join(paths.home, 'logs'), 0o700);
   const file = await open(log, 'a', 0o600);
@@ -64,11 +68,14 @@ export async function startDetached(paths: PodmeshPaths, transport: SocketTransp
       if (exited !== undefined) {
         throw new PodmeshError('request-rejected', `pod ${name} did not start (${exited.signal ?? `exit ${exited.code}`}): ${await lastLine(log, from)}`);
       }
-      const live = await transport.probe(name);
-      if (live?.status === 'live') return { name, pid: spawned, log };
+      // Live, and served by the child itself (a pod that answers with another pid is someone else's).
+      if ((await transport.probe(name))?.status === 'live') {
+        const ping = (await transport.request(name, 'ping').catch(() => undefined)) as { pid?: unknown } | undefined;
+        if (ping?.pid === spawned) return { name, pid: spawned, log };
+      }
       await sleep(50);
     }
-    throw new PodmeshError('timeout', `pod ${name} did not answer within ${START_WAIT_MS / 1000} s; see its log ${log}`);
+    throw new PodmeshError('timeout', `pod ${name} (pid ${spawned}) did not answer within ${START_WAIT_MS / 1000} s; it may still be starting: see podmesh pod logs ${name}`);
   } finally {
     await file.close();
   }

@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { validatePodName } from '../../core/validatePodName.js';
 import { secondsOption } from '../cliArgs.js';
+import { interruption } from '../interruption.js';
 import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
 import { formatDuration, printJson, printJsonLine, statusCell, table, type Cell } from '../cliOutput.js';
-import { requirePod } from './findPod.js';
-import { collectPodRows, type PodRow } from './podRows.js';
+import { collectPodRows, type PodRow } from './collectPodRows.js';
 
 const dash = (value: string | number | null): string => (value === null ? '-' : String(value));
 
@@ -50,12 +49,9 @@ export async function podPs(context: CliContext, flags: PsFlags): Promise<number
       else context.io.out(rows.length === 0 ? `no pods in ${paths.home}\n` : podTable(context, rows));
       return 0;
     }
-    let stopped = false;
-    const stop = () => (stopped = true);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const signal = interruption();
     try {
-      while (!stopped) {
+      while (!signal.interrupted()) {
         const rows = await collect();
         if (context.json) printJsonLine(context, { at: new Date().toISOString(), pods: rows });
         else {
@@ -63,35 +59,10 @@ export async function podPs(context: CliContext, flags: PsFlags): Promise<number
           // On a terminal the table is redrawn in place (home, clear); elsewhere each refresh follows the last.
           context.io.out(context.io.stdoutTty ? `\x1b[H\x1b[2J${text}` : `${text}\n`);
         }
-        for (let waited = 0; waited < interval && !stopped; waited += 100) await sleep(100);
+        for (let waited = 0; waited < interval && !signal.interrupted(); waited += 100) await sleep(100);
       }
     } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    }
-    return 0;
-  });
-}
-
-/** `podmesh pod ls --as <self>`: the pods `self` sees, and how. */
-export async function podLsAs(context: CliContext, rawSelf: string): Promise<number> {
-  validatePodName(rawSelf); // names are checked before any folder
-  const paths = await cliPaths(context);
-  return withRuntime(paths, async (cli) => {
-    const self = await requirePod(cli, rawSelf);
-    const items = await cli.runtime.discovery(self).listVisible();
-    const rows = items.map((i) => ({
-      name: i.name,
-      visibility: i.visibility,
-      record: i.state,
-      status: i.live?.status ?? null,
-      activity: i.live?.activity ?? null,
-      reason: i.live?.reason ?? null,
-    }));
-    if (context.json) printJson(context, { self, pods: rows });
-    else {
-      const body = rows.map((r): Cell[] => [r.name, r.visibility, r.record, r.status === null ? '-' : statusCell(context, r.status), dash(r.activity), r.reason ?? '']);
-      context.io.out(table([['NAME', 'VISIBILITY', 'RECORD', 'STATUS', 'ACTIVITY', 'REASON'], ...body]));
+      signal.dispose();
     }
     return 0;
   });
