@@ -230,7 +230,7 @@ else {
 
   await step('cli-help', async () => {
     const { stdout } = await mustRun('npx', ['--no', '--', 'podmesh', '--help'], nodeIn);
-    if (!stdout.startsWith('usage: podmesh')) throw new Error(`npx podmesh --help printed ${JSON.stringify(stdout.slice(0, 80))}`);
+    if (!stdout.startsWith('Usage: podmesh')) throw new Error(`npx podmesh --help printed ${JSON.stringify(stdout.slice(0, 80))}`);
     return `exit 0, ${stdout.trim().split('\n').length} lines of usage`;
   });
 }

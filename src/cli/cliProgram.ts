@@ -36,6 +36,7 @@ export function buildProgram(io: CliIo, version: string, { json = false }: { rea
     .option('--runtime-dir <dir>', RUNTIME_HELP)
     .option('--json', 'machine-readable output: one JSON object (errors too, on stdout)')
     .option('--no-color', 'no colour (also off with NO_COLOR, --json, or when stdout is not a terminal)')
+    .helpCommand('help [command]', 'help of a command (as podmesh <command> --help)')
     .showSuggestionAfterError(true)
     .showHelpAfterError(false)
     // Under --json the error object on stdout is all there is: commander's own stderr (a group's help) is dropped.
@@ -102,7 +103,7 @@ export function buildProgram(io: CliIo, version: string, { json = false }: { rea
     .command('stop')
     .description('stop a pod and wait until it has gone (a stopped pod: exit 0 with a note)')
     .argument('<name>')
-    .option('-f, --force', 'end a hung pod: SIGKILL after the grace period, by its recorded pid, once checked to be that pod')
+    .option('-f, --force', 'end a hung pod with SIGKILL (at once when it does not answer), by its recorded pid, once checked to be that pod')
     .option('-t, --timeout <seconds>', 'grace period before --force kills (default 10)')
     .action(act((name, opts) => (c) => import('./commands/podStop.js').then((m) => m.stopNamedPod(c, name as string, opts as object))));
   pod
@@ -175,7 +176,7 @@ export function buildProgram(io: CliIo, version: string, { json = false }: { rea
     .command('stop')
     .description("stop a workspace's orchestrator (idempotent)")
     .option('--workspace <dir>', 'the workspace folder')
-    .option('-f, --force', 'end a hung orchestrator (SIGKILL after the grace period)')
+    .option('-f, --force', 'end a hung orchestrator with SIGKILL (at once when it does not answer)')
     .option('-t, --timeout <seconds>', 'grace period before --force kills (default 10)')
     .action(act((opts) => (c) => import('./commands/orchestratorCommand.js').then((m) => m.orchestratorStop(c, opts as object))));
 

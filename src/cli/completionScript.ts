@@ -14,7 +14,7 @@ function nodesOf(command: Command, path: string, globals: readonly string[]): No
   const options = command.options.flatMap((o) => [o.long, o.short].filter((flag): flag is string => flag !== undefined));
   const args = (command as unknown as { registeredArguments?: readonly { name(): string }[] }).registeredArguments ?? [];
   const takesPod = args.some((a) => ['name', 'peer'].includes(a.name()));
-  const node: Node = { path, words: [...subcommands, ...options, ...globals, '--help'], takesPod };
+  const node: Node = { path, words: [...new Set([...subcommands, ...options, ...globals, '--help'])], takesPod };
   return [node, ...command.commands.flatMap((c) => [c.name(), ...c.aliases()].flatMap((name) => nodesOf(c, `${path} ${name}`.trim(), globals)))];
 }
 

@@ -2,6 +2,9 @@
 // where `podmesh` is the installed tarball: every entry point, the runtime, discovery, the
 // outcome narrowed on `type`, the orchestrator with a board in memory, a typed error.
 // Excluded from the repo's typecheck (tsconfig.json): it must meet `podmesh` as the tarball ships it.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   createMemoryPodStore,
   createPodRuntime,
@@ -50,8 +53,12 @@ const pending: readonly string[] = b.pendingNotices();
 const first: string | undefined = pending[0];
 console.log(a.name, relation?.peer, describe(outcome), text, first);
 
+// A workspace is a folder that exists (the orchestrator never creates one); its name names the companion.
+const scratch = await mkdtemp(join(tmpdir(), 'podmesh-consumer-'));
+const workspace = join(scratch, 'yoi');
+await mkdir(workspace);
 await runtime.spawnPod({ name: 'yoi', role: 'companion' });
-const orchestrator: Orchestrator = await startOrchestrator(runtime, { workspaceRoot: '/tmp/podmesh-consumer/yoi', tickets: createTicketBoard() });
+const orchestrator: Orchestrator = await startOrchestrator(runtime, { workspaceRoot: workspace, tickets: createTicketBoard() });
 const created = await orchestrator.callTool('create', { title: 'Add rate limiting' });
 const ticket: string | undefined = created.ticket?.id;
 const commented = await orchestrator.callTool('comment', { ticket, event: 'plan', body: 'Token bucket per account.' });
@@ -74,3 +81,4 @@ const simulation: SimulationOptions = { scenario: {}, seed: 1 };
 const entryPoints: readonly unknown[] = [weakNotifyMachine, decideWeakNotify, startPodServer, createSimulation, serverOptions, simulation];
 console.log(entryPoints.length, faulty.writes);
 await runtime.stop();
+await rm(scratch, { recursive: true, force: true });

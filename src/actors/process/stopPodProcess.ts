@@ -129,7 +129,7 @@ export async function stopPodProcess(runtimeDir: string, name: string, options: 
           problem = new PodStopError(name, 'unreachable', `did not answer the stop request (${errorLine(error, 120)})`);
         }
       } else {
-        problem = new PodStopError(name, 'unreachable', `does not answer on its socket (${live?.reason ?? 'no answer'})`);
+        problem = new PodStopError(name, 'unreachable', `does not answer on its socket: ${live?.reason ?? 'no answer'}`);
       }
     } else {
       // No socket: stopped, or a process that lost it; only a live recorded process is worth a look.

@@ -86,7 +86,7 @@ export async function removePod(deps: RemovePodDeps, name: string, options: Remo
   if (queued > 0 && options.discardNotices !== true) {
     throw new PodmeshError(
       'notices-pending',
-      `pod ${name} still holds ${queued} accepted notices ${held === undefined ? 'in its journal' : 'in this runtime'}: start it to consume them, or discard them`,
+      `pod ${name} still holds ${queued} accepted notice${queued === 1 ? '' : 's'} ${held === undefined ? 'in its journal' : 'in this runtime'}: start it to consume them, or discard them`,
     );
   }
   assertNotHeldLive(deps, name);

@@ -1,4 +1,4 @@
-import { rmdir } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { errorCode, PodmeshError } from '../../core/errors.js';
 import { errorLine } from '../../core/text.js';
 import { validatePodName } from '../../core/validatePodName.js';
@@ -8,6 +8,7 @@ import type { RemovedPod } from '../../actors/runtime/removePod.js';
 import { cliPaths, openRuntime, type CliContext } from '../cliContext.js';
 import { printJson } from '../cliOutput.js';
 import { requirePod } from './requirePod.js';
+import { podLogPath } from './startDetached.js';
 
 /**
  * `podmesh pod rm <name>`: removes a stopped pod's record, and the pod from
@@ -44,8 +45,9 @@ export async function podRemove(context: CliContext, rawName: string, flags: { r
     } finally {
       await lock.release();
     }
-    // The pod's runtime folder goes with it once empty (a pod starting meanwhile keeps it).
+    // The pod's runtime folder goes with it once empty (a pod starting meanwhile keeps it), and its log.
     await rmdir(podDir).catch(() => undefined);
+    await rm(podLogPath(paths, name), { force: true });
     if (context.json) printJson(context, removed);
     else {
       const also = [

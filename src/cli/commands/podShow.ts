@@ -7,12 +7,16 @@ import { formatDuration, printJson, statusCell, table } from '../cliOutput.js';
 import { requirePod } from './requirePod.js';
 import { podRow } from './collectPodRows.js';
 
-/** The record file's times: `created` (birth time where the file system keeps one) and `updated`. */
+/**
+ * The record's times: `created` is the birth of the pod's folder (an atomic
+ * write replaces the record file, the folder stays; its change time where the
+ * file system keeps no birth time), `updated` the record file's last write.
+ */
 async function recordTimes(podsDir: string, name: string): Promise<{ created: string | null; updated: string | null }> {
   try {
-    const stats = await stat(join(podsDir, name, METADATA_FILE));
-    const born = stats.birthtimeMs > 0 ? stats.birthtime : stats.ctime;
-    return { created: born.toISOString(), updated: stats.mtime.toISOString() };
+    const [folder, file] = await Promise.all([stat(join(podsDir, name)), stat(join(podsDir, name, METADATA_FILE))]);
+    const born = folder.birthtimeMs > 0 ? folder.birthtime : folder.ctime;
+    return { created: born.toISOString(), updated: file.mtime.toISOString() };
   } catch {
     return { created: null, updated: null };
   }

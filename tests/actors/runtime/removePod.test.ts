@@ -157,7 +157,7 @@ remove('should count the notices a stopped pod of this runtime still queues (no 
   assert.is((await runtime.discovery('a').sendWeakNotifyToLivePeer('gone', 'hello')).type, 'delivered');
   runtime.pod('gone')!.stop();
   const error = await rejects(runtime.removePod('gone'), PodmeshError, 'notices-pending');
-  assert.match(error.message, /holds 1 accepted notices in this runtime/);
+  assert.match(error.message, /holds 1 accepted notice in this runtime/);
   assert.equal(await runtime.removePod('gone', { discardNotices: true }), { name: 'gone', peersUpdated: ['a'], parentsUpdated: [], noticesDiscarded: 1 });
   assert.is((await runtime.discovery('a').sendWeakNotifyToLivePeer('gone', 'again')).type, 'skipped-missing');
 });
