@@ -9,7 +9,7 @@
  * It starts on `go` (startOnGo.ts) and prints one JSON line
  * `{"outcomes":{"delivered":n,...},"firstProblem":"..."}`.
  */
-import { openRuntime } from '../../src/cli/cliContext.js';
+import { openRuntime } from '../../src/cli/cliRuntime.js';
 import { resolvePodmeshPaths } from '../../src/actors/process/podPaths.js';
 import { formatOutcome } from '../../src/core/formatOutcome.js';
 import { fail, startOnGo } from './startOnGo.js';

@@ -7,7 +7,7 @@
  *
  * It starts on `go` (startOnGo.ts) and prints one JSON line `{"registered":n}`.
  */
-import { openRuntime } from '../../src/cli/cliContext.js';
+import { openRuntime } from '../../src/cli/cliRuntime.js';
 import { resolvePodmeshPaths } from '../../src/actors/process/podPaths.js';
 import { fail, startOnGo } from './startOnGo.js';
 

@@ -5,7 +5,7 @@ import { errorLine } from '../../core/text.js';
 import { isValidPodName } from '../../core/validatePodName.js';
 import type { PodMetadata } from '../../core/types.js';
 import { readPodProcess } from '../../actors/process/readPodProcess.js';
-import type { CliRuntime } from '../cliContext.js';
+import type { CliRuntime } from '../cliRuntime.js';
 
 /** One pod as `podmesh ps` shows it; the JSON fields are the table's columns. */
 export interface PodRow {

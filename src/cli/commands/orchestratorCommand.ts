@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { createTicketBoard } from '../../tickets/createTicketBoard.js';
 import { startOrchestrator } from '../../tickets/startOrchestrator.js';
-import { cliPaths, openRuntime, type CliContext } from '../cliContext.js';
+import { type CliContext } from '../cliContext.js';
+import { cliPaths, openRuntime } from '../cliRuntime.js';
 import { describeEnsure, describeHook } from '../describeHook.js';
 import { printJsonLine, printJson } from '../cliOutput.js';
 import { startDetached } from './startDetached.js';

@@ -1,5 +1,6 @@
 import { validatePodName } from '../../core/validatePodName.js';
-import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
+import { type CliContext } from '../cliContext.js';
+import { cliPaths, withRuntime } from '../cliRuntime.js';
 import { printJson } from '../cliOutput.js';
 import { requirePod } from './requirePod.js';
 

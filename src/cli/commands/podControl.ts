@@ -1,6 +1,7 @@
 import { validatePodName } from '../../core/validatePodName.js';
 import { UsageError } from '../cliArgs.js';
-import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
+import { type CliContext } from '../cliContext.js';
+import { cliPaths, withRuntime } from '../cliRuntime.js';
 import { printJson } from '../cliOutput.js';
 import { requireLive } from './requireLive.js';
 

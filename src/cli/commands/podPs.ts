@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { secondsOption } from '../cliArgs.js';
 import { interruption } from '../interruption.js';
-import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
+import { type CliContext } from '../cliContext.js';
+import { cliPaths, withRuntime } from '../cliRuntime.js';
 import { formatDuration, plural, printJson, printJsonLine, statusCell, table, type Cell } from '../cliOutput.js';
 import { collectPodRows, type PodRow } from './collectPodRows.js';
 

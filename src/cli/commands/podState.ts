@@ -1,6 +1,7 @@
 import { validatePodName } from '../../core/validatePodName.js';
 import { STATE_NOTICE_BYTES } from '../../actors/process/podStateAnswer.js';
-import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
+import { type CliContext } from '../cliContext.js';
+import { cliPaths, withRuntime } from '../cliRuntime.js';
 import { plural, printJson } from '../cliOutput.js';
 import { requireLive } from './requireLive.js';
 

@@ -1,7 +1,8 @@
 import { validatePodName } from '../../core/validatePodName.js';
 import { stopPodProcess } from '../../actors/process/stopPodProcess.js';
 import { secondsOption } from '../cliArgs.js';
-import { cliPaths, withRuntime, type CliContext } from '../cliContext.js';
+import { type CliContext } from '../cliContext.js';
+import { cliPaths, withRuntime } from '../cliRuntime.js';
 import { printJson } from '../cliOutput.js';
 import { requirePod } from './requirePod.js';
 

@@ -1,5 +1,5 @@
 import { PodmeshError } from '../../core/errors.js';
-import type { CliRuntime } from '../cliContext.js';
+import type { CliRuntime } from '../cliRuntime.js';
 import { requirePod } from './requirePod.js';
 
 /** `name`, known to the home and live; else a one-line error saying what it is and what to do. */

@@ -1,7 +1,7 @@
 import { closestName } from '../../core/closestName.js';
 import { PodmeshError } from '../../core/errors.js';
 import { validatePodName } from '../../core/validatePodName.js';
-import type { CliRuntime } from '../cliContext.js';
+import type { CliRuntime } from '../cliRuntime.js';
 import { knownPodNames } from './collectPodRows.js';
 
 /** A name the home does not know: "no pod named yoii (did you mean yoi?)", code `missing-pod`. */

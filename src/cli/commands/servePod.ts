@@ -1,5 +1,6 @@
 import { startPodServer, type PodServer, type PodToolHandler } from '../../actors/process/startPodServer.js';
-import type { CliContext, CliRuntime } from '../cliContext.js';
+import type { CliContext } from '../cliContext.js';
+import type { CliRuntime } from '../cliRuntime.js';
 import { boundText } from '../cliOutput.js';
 
 /** Lines and characters of a notice the pod's terminal shows; the whole stays in `pod state`. */

@@ -1,0 +1,110 @@
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { errorCode } from '../core/errors.js';
+import { errorLine } from '../core/text.js';
+import { createFsNoticeJournal } from '../actors/stores/createFsNoticeJournal.js';
+import { createFsPodStore } from '../actors/stores/createFsPodStore.js';
+import { makeFolders } from '../actors/stores/makeFolders.js';
+import { createPodRuntime, type PodRuntime, type PodRuntimeOptions } from '../actors/runtime/createPodRuntime.js';
+import { createSocketTransport, type SocketTransport } from '../actors/process/createSocketTransport.js';
+import { ensurePrivateDir, resolvePodmeshPaths, type PodmeshPaths } from '../actors/process/podPaths.js';
+import { UsageError } from './cliArgs.js';
+import type { CliContext } from './cliContext.js';
+
+/** `stat` that answers null for a path that is not there. */
+async function statOrNull(path: string): Promise<Awaited<ReturnType<typeof stat>> | null> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw error;
+  }
+}
+
+/** A folder flag's value: a folder, or (when `mayBeMissing`) nothing yet under a folder. */
+async function checkFolder(path: string, flag: string, mayBeMissing: boolean): Promise<boolean> {
+  const stats = await statOrNull(path);
+  if (stats !== null) {
+    if (!stats.isDirectory()) throw new UsageError(`${flag} ${path} is not a folder`);
+    return true;
+  }
+  if (!mayBeMissing) return false;
+  // The nearest folder that exists must be a folder: a file in the way is a mistyped path.
+  for (let up = dirname(path); ; up = dirname(up)) {
+    const above = await statOrNull(up);
+    if (above !== null) {
+      if (!above.isDirectory()) throw new UsageError(`${flag} ${path} lies under ${up}, which is not a folder`);
+      return false;
+    }
+    if (dirname(up) === up) return false;
+  }
+}
+
+/**
+ * The home and runtime folders of a command, checked up front: a flag naming
+ * a file is a usage error. `create` (commands that run a pod) makes a missing
+ * home; otherwise a home that was named (flag or `PODMESH_HOME`) must exist,
+ * while the default home may be absent (nothing was started yet).
+ */
+export async function cliPaths(context: CliContext, { create = false }: { readonly create?: boolean } = {}): Promise<PodmeshPaths> {
+  const { options, io } = context;
+  const paths = resolvePodmeshPaths(
+    { ...(options.home === undefined ? {} : { home: options.home }), ...(options.runtimeDir === undefined ? {} : { runtimeDir: options.runtimeDir }) },
+    io.env,
+  );
+  const named = options.home !== undefined || io.env.PODMESH_HOME !== undefined;
+  const homeFlag = options.home !== undefined ? '--home' : 'PODMESH_HOME';
+  const homeExists = await checkFolder(paths.home, named ? homeFlag : 'the home', true);
+  if (!homeExists && !create && named) throw new UsageError(`${homeFlag} ${paths.home} does not exist (no pod was started with this home)`);
+  const runtimeFlag = options.runtimeDir !== undefined ? '--runtime-dir' : io.env.PODMESH_RUNTIME_DIR !== undefined ? 'PODMESH_RUNTIME_DIR' : 'the runtime dir';
+  await checkFolder(paths.runtimeDir, runtimeFlag, true);
+  if (create) {
+    // Made now, before any record is written: a folder the OS cannot make (`/proc/nope`) leaves nothing behind.
+    await createFolder(paths.home, homeFlag, (path) => makeFolders(path, 0o700));
+    await createFolder(paths.runtimeDir, runtimeFlag, ensurePrivateDir);
+  }
+  return paths;
+}
+
+/** Makes a folder a flag named, as a one-line usage error when the OS refuses (`--home /proc/nope cannot be created (ENOENT)`). */
+async function createFolder(path: string, flag: string, make: (path: string) => Promise<unknown>): Promise<void> {
+  try {
+    await make(path);
+  } catch (error) {
+    throw new UsageError(`${flag} ${path} cannot be created (${errorCode(error) ?? errorLine(error)})`);
+  }
+}
+
+/** The folders, store, socket transport and runtime a CLI process works with. */
+export interface CliRuntime {
+  readonly paths: PodmeshPaths;
+  readonly transport: SocketTransport;
+  readonly runtime: PodRuntime;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the runtime of a CLI process on the shared home and runtime dir; with
+ * `journal`, accepted notices are kept in `<home>/notices` until consumed.
+ */
+export function openRuntime(paths: PodmeshPaths, extra: Partial<PodRuntimeOptions> = {}, { journal = false }: { readonly journal?: boolean } = {}): CliRuntime {
+  const transport = createSocketTransport({ runtimeDir: paths.runtimeDir });
+  const runtime = createPodRuntime({
+    ...extra,
+    store: createFsPodStore(paths.podsDir),
+    transport,
+    ...(journal ? { journal: createFsNoticeJournal(join(paths.home, 'notices')) } : {}),
+  });
+  return { paths, transport, runtime, close: () => runtime.stop() };
+}
+
+/** Runs `fn` with a runtime opened on `paths` and closes it after, whatever happens. */
+export async function withRuntime<T>(paths: PodmeshPaths, fn: (cli: CliRuntime) => Promise<T>): Promise<T> {
+  const cli = openRuntime(paths);
+  try {
+    return await fn(cli);
+  } finally {
+    await cli.close();
+  }
+}
