@@ -53,6 +53,7 @@ export const ROOMS: readonly Room[] = [
   { name: 'tickets', rank: 3, folder: 'src/tickets/' },
   { name: 'testing', rank: 3, folder: 'src/testing/' },
   { name: 'simulation', rank: 4, folder: 'src/simulation/' },
+  { name: 'inspector', rank: 4, folder: 'src/inspector/' },
   { name: 'cli', rank: 5, folder: 'src/cli/' },
 ];
 
