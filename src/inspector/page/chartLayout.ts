@@ -1,0 +1,143 @@
+/**
+ * Lays a {@link ChartModel} out with elkjs's layered algorithm, nested states
+ * as nested boxes (`elk.hierarchyHandling: INCLUDE_CHILDREN`, so an edge may
+ * cross a box's border), each compound state's initial state marked by a
+ * small dot with an edge into it. Positions come back absolute (page
+ * coordinates of the chart), so the renderer need not add offsets up.
+ */
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api.js';
+import type { ChartEdge, ChartModel, ChartState } from './chartModel.js';
+
+/** A placed box. */
+export interface PlacedState {
+  readonly state: ChartState;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly depth: number;
+}
+
+/** A placed transition: its polyline and its label's box. */
+export interface PlacedEdge {
+  /** The transition, or null for an initial marker's edge. */
+  readonly edge: ChartEdge | null;
+  readonly source: string;
+  readonly target: string;
+  readonly points: readonly ElkPoint[];
+  readonly label: { readonly lines: readonly string[]; readonly x: number; readonly y: number; readonly width: number; readonly height: number } | null;
+}
+
+/** A laid-out chart. */
+export interface ChartLayout {
+  readonly model: ChartModel;
+  readonly width: number;
+  readonly height: number;
+  readonly states: readonly PlacedState[];
+  readonly initials: readonly { readonly of: string; readonly x: number; readonly y: number }[];
+  readonly edges: readonly PlacedEdge[];
+}
+
+const elk = new ELK();
+/** Width of a character at the chart's font size, a safe over-estimate for system sans-serif at 12px. */
+export const CHAR_WIDTH = 6.8;
+/** Height of one text line in the chart. */
+export const LINE_HEIGHT = 15;
+const INITIAL = 'initial:';
+
+/** The lines of a transition's label: event, `[guard]`, `/ actions`. */
+export function edgeLines(edge: ChartEdge): string[] {
+  const lines = [edge.event || '(any)'];
+  if (edge.guard) lines.push(`[${edge.guard}]`);
+  if (edge.actions.length > 0) lines.push(`/ ${edge.actions.join(', ')}`);
+  return lines;
+}
+
+/** The lines inside a state's box after its name: entry, exit, invoke. */
+export function stateLines(state: ChartState): string[] {
+  const lines: string[] = [];
+  if (state.entry.length > 0) lines.push(`entry / ${state.entry.join(', ')}`);
+  if (state.exit.length > 0) lines.push(`exit / ${state.exit.join(', ')}`);
+  if (state.invoke.length > 0) lines.push(`invoke ${state.invoke.join(', ')}`);
+  return lines;
+}
+
+const textWidth = (lines: readonly string[]): number => Math.max(...lines.map((line) => line.length)) * CHAR_WIDTH + 12;
+
+function toElk(state: ChartState): ElkNode {
+  const lines = [state.key, ...stateLines(state)];
+  if (state.children.length === 0) {
+    return { id: state.id, width: Math.max(80, textWidth(lines)), height: 14 + lines.length * LINE_HEIGHT };
+  }
+  const children = state.children.map(toElk);
+  if (state.initial) children.unshift({ id: INITIAL + state.id, width: 12, height: 12 });
+  return {
+    id: state.id,
+    children,
+    layoutOptions: {
+      'elk.padding': `[top=${14 + lines.length * LINE_HEIGHT},left=14,bottom=14,right=14]`,
+      'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+      'elk.nodeSize.minimum': `(${textWidth(lines)}, 40)`,
+    },
+  };
+}
+
+/** Lays out a chart (a few ms for podmesh's machines). */
+export async function layoutChart(model: ChartModel): Promise<ChartLayout> {
+  const edges: ElkExtendedEdge[] = model.edges.map((edge) => {
+    const lines = edgeLines(edge);
+    return { id: edge.id, sources: [edge.source], targets: [edge.target], labels: [{ text: lines.join('\n'), width: textWidth(lines), height: lines.length * LINE_HEIGHT }] };
+  });
+  for (const state of model.states.values()) {
+    if (state.initial && state.children.length > 0) edges.push({ id: `${INITIAL}${state.id}>`, sources: [INITIAL + state.id], targets: [state.initial] });
+  }
+  const graph: ElkNode = {
+    id: '__root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'DOWN',
+      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+      'elk.json.edgeCoords': 'ROOT',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '36',
+      'elk.spacing.nodeNode': '28',
+      'elk.spacing.edgeLabel': '4',
+      'elk.edgeLabels.inline': 'false',
+      'elk.layered.edgeLabels.sideSelection': 'ALWAYS_UP',
+      'elk.padding': '[top=12,left=12,bottom=12,right=12]',
+    },
+    children: [toElk(model.root)],
+    edges,
+  };
+  const laid = await elk.layout(graph);
+
+  const states: PlacedState[] = [];
+  const initials: { of: string; x: number; y: number }[] = [];
+  const place = (node: ElkNode, ox: number, oy: number, depth: number): void => {
+    const x = ox + (node.x ?? 0);
+    const y = oy + (node.y ?? 0);
+    if (node.id.startsWith(INITIAL)) initials.push({ of: node.id.slice(INITIAL.length), x: x + 6, y: y + 6 });
+    else {
+      const state = model.states.get(node.id);
+      if (state) states.push({ state, x, y, width: node.width ?? 0, height: node.height ?? 0, depth });
+    }
+    for (const child of node.children ?? []) place(child, x, y, depth + 1);
+  };
+  for (const child of laid.children ?? []) place(child, 0, 0, 0);
+
+  const byId = new Map(model.edges.map((edge) => [edge.id, edge]));
+  const placedEdges: PlacedEdge[] = (laid.edges ?? []).map((e) => {
+    const points = (e.sections ?? []).flatMap((section) => [section.startPoint, ...(section.bendPoints ?? []), section.endPoint]);
+    const label = e.labels?.[0];
+    return {
+      edge: byId.get(e.id) ?? null,
+      source: e.sources[0] ?? '',
+      target: e.targets[0] ?? '',
+      points,
+      label: label && label.text
+        ? { lines: label.text.split('\n'), x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 }
+        : null,
+    };
+  });
+  return { model, width: laid.width ?? 0, height: laid.height ?? 0, states, initials, edges: placedEdges };
+}
