@@ -36,6 +36,7 @@ export type PodmeshErrorCode =
   | 'workspace-clash'
   // simulation and command line
   | 'invalid-scenario'
+  | 'invalid-trace'
   | 'invalid-usage';
 
 /** Base class of every error podmesh throws on purpose. */

@@ -23,9 +23,18 @@ export interface SocketTransportOptions {
 export interface SocketTransport extends PodTransport {
   /** Sends any protocol request and resolves to its result; rejects with the pod's error. */
   request(name: string, method: PodMethod, params?: Record<string, unknown>, options?: { readonly timeoutMs?: number }): Promise<unknown>;
+  /**
+   * Calls `listener` with every snapshot a kept connection hears (the pod pushes one on connect
+   * and on each change of status or activity), and with `null` when a connection ends; returns
+   * the unsubscribe. What `podmesh inspect` follows pods with, without polling.
+   */
+  onSnapshot(listener: SnapshotListener): () => void;
   /** Closes every connection. */
   close(): void;
 }
+
+/** Hears a pod's pushed snapshot, or `null` when the connection to pod `name` ended. */
+export type SnapshotListener = (name: string, snapshot: PodSnapshotMessage | null) => void;
 
 /** A request the pod answered with an error; `reason` is the protocol's error code (docs/protocol.md). */
 export class PodRequestError extends PodmeshError {
@@ -92,9 +101,15 @@ export function createSocketTransport(options: SocketTransportOptions): SocketTr
   const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
   const freshMs = options.freshMs ?? 100;
   const connections = new Map<string, Connection>();
+  const listeners = new Set<SnapshotListener>();
+  const tell = (name: string, snapshot: PodSnapshotMessage | null): void => {
+    for (const listener of listeners) listener(name, snapshot);
+  };
 
   const drop = (name: string, connection: Connection, reason: Error): void => {
+    const wasOpen = !connection.closed;
     connection.closed = true;
+    if (wasOpen && connection.snapshot !== undefined && listeners.size > 0) tell(name, null);
     if (connections.get(name) === connection) connections.delete(name);
     connection.socket.destroy();
     for (const pending of connection.pending.values()) {
@@ -148,6 +163,7 @@ export function createSocketTransport(options: SocketTransportOptions): SocketTr
           }
           if (message.type === 'snapshot') {
             connection.snapshot = message as unknown as PodSnapshotMessage;
+            if (listeners.size > 0) tell(name, connection.snapshot);
             clearTimeout(timer);
             settle.resolve();
             return;
@@ -235,6 +251,10 @@ export function createSocketTransport(options: SocketTransportOptions): SocketTr
       await request(name, 'notify', from === undefined ? { message, autoRun } : { message, autoRun, from });
     },
     request,
+    onSnapshot(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     close() {
       for (const [name, connection] of connections) drop(name, connection, new Error('transport closed'));
     },

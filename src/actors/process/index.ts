@@ -6,7 +6,7 @@
 export { startPodServer, type PodServer, type PodServerOptions, type PodToolHandler } from './startPodServer.js';
 export { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './servePodConnection.js';
 export { MAX_QUEUED_RUNS, MAX_RUN_INPUT_BYTES } from './createPodRequestAnswerer.js';
-export { createSocketTransport, PodRequestError, RequestTooLongError, type SocketTransport, type SocketTransportOptions } from './createSocketTransport.js';
+export { createSocketTransport, PodRequestError, RequestTooLongError, type SnapshotListener, type SocketTransport, type SocketTransportOptions } from './createSocketTransport.js';
 export { resolvePodmeshPaths, podSocketPath, MAX_SOCKET_PATH_BYTES, UnsafeRuntimeDirError, type PodmeshPaths } from './podPaths.js';
 export { PodAlreadyRunningError } from './acquirePodLock.js';
 export { readPodProcess, podProcessPath, MAX_ARGV_ITEMS, MAX_ARGV_ITEM_CHARS, MAX_PROCESS_RECORD_BYTES, type PodProcessRecord } from './readPodProcess.js';
@@ -24,3 +24,4 @@ export {
   type PodSnapshotMessage,
   type ProtocolErrorCode,
 } from './podProtocol.js';
+export { readPodRows, readPodRow, knownPodNames, POD_ROW_CONCURRENCY, type PodRow, type PodRowSource } from './readPodRows.js';

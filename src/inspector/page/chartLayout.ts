@@ -46,31 +46,56 @@ export const CHAR_WIDTH = 6.8;
 export const LINE_HEIGHT = 15;
 const INITIAL = 'initial:';
 
-/** The lines of a transition's label: event, `[guard]`, `/ actions`. */
-export function edgeLines(edge: ChartEdge): string[] {
-  const lines = [edge.event || '(any)'];
-  if (edge.guard) lines.push(`[${edge.guard}]`);
-  if (edge.actions.length > 0) lines.push(`/ ${edge.actions.join(', ')}`);
+const WRAP = 34;
+
+/** Names joined with commas, wrapped to lines of about {@link WRAP} characters; `first` starts the first line. */
+function wrapNames(first: string, names: readonly string[]): string[] {
+  const lines = [first];
+  names.forEach((name, i) => {
+    const piece = `${name}${i < names.length - 1 ? ',' : ''}`;
+    const last = lines[lines.length - 1]!;
+    if (last.length > 2 && last.length + piece.length + 1 > WRAP) lines.push(`  ${piece}`);
+    else lines[lines.length - 1] = `${last} ${piece}`;
+  });
   return lines;
 }
 
-/** The lines inside a state's box after its name: entry, exit, invoke. */
-export function stateLines(state: ChartState): string[] {
+/** An event as labels show it: xstate's invoke done/error events without their generated actor id. */
+export function shortEvent(event: string): string {
+  return event.replace(/^xstate\.(done|error)\.actor\..+$/, 'xstate.$1.actor.*') || '(any)';
+}
+
+/** A state's name line: its key, final states marked. */
+export function stateTitle(state: ChartState): string {
+  return state.type === 'final' ? `${state.key} (final)` : state.key;
+}
+
+/** The lines of a transition's label: event, `[guard]`, `/ actions`. */
+export function edgeLines(edge: ChartEdge): string[] {
+  const lines = [shortEvent(edge.event)];
+  if (edge.guard) lines.push(`[${edge.guard}]`);
+  if (edge.actions.length > 0) lines.push(...wrapNames('/', edge.actions));
+  return lines;
+}
+
+/** The lines inside a state's box after its name: entry, exit, invoke, and its targetless transitions. */
+export function stateLines(state: ChartState, internal: readonly ChartEdge[] = []): string[] {
   const lines: string[] = [];
-  if (state.entry.length > 0) lines.push(`entry / ${state.entry.join(', ')}`);
-  if (state.exit.length > 0) lines.push(`exit / ${state.exit.join(', ')}`);
+  if (state.entry.length > 0) lines.push(...wrapNames('entry /', state.entry));
+  if (state.exit.length > 0) lines.push(...wrapNames('exit /', state.exit));
   if (state.invoke.length > 0) lines.push(`invoke ${state.invoke.join(', ')}`);
+  for (const edge of internal) lines.push(...wrapNames(`${shortEvent(edge.event)}${edge.guard ? ` [${edge.guard}]` : ''} /`, edge.actions));
   return lines;
 }
 
 const textWidth = (lines: readonly string[]): number => Math.max(...lines.map((line) => line.length)) * CHAR_WIDTH + 12;
 
-function toElk(state: ChartState): ElkNode {
-  const lines = [state.key, ...stateLines(state)];
+function toElk(state: ChartState, internal: ReadonlyMap<string, ChartEdge[]>): ElkNode {
+  const lines = [stateTitle(state), ...stateLines(state, internal.get(state.id))];
   if (state.children.length === 0) {
     return { id: state.id, width: Math.max(80, textWidth(lines)), height: 14 + lines.length * LINE_HEIGHT };
   }
-  const children = state.children.map(toElk);
+  const children = state.children.map((child) => toElk(child, internal));
   if (state.initial) children.unshift({ id: INITIAL + state.id, width: 12, height: 12 });
   return {
     id: state.id,
@@ -83,9 +108,17 @@ function toElk(state: ChartState): ElkNode {
   };
 }
 
+/** Each state's targetless transitions, drawn as lines inside its box. */
+export function internalEdges(model: ChartModel): Map<string, ChartEdge[]> {
+  const byState = new Map<string, ChartEdge[]>();
+  for (const edge of model.edges) if (edge.internal) byState.set(edge.source, [...(byState.get(edge.source) ?? []), edge]);
+  return byState;
+}
+
 /** Lays out a chart (a few ms for podmesh's machines). */
 export async function layoutChart(model: ChartModel): Promise<ChartLayout> {
-  const edges: ElkExtendedEdge[] = model.edges.map((edge) => {
+  const internal = internalEdges(model);
+  const edges: ElkExtendedEdge[] = model.edges.filter((edge) => !edge.internal).map((edge) => {
     const lines = edgeLines(edge);
     return { id: edge.id, sources: [edge.source], targets: [edge.target], labels: [{ text: lines.join('\n'), width: textWidth(lines), height: lines.length * LINE_HEIGHT }] };
   });
@@ -106,7 +139,7 @@ export async function layoutChart(model: ChartModel): Promise<ChartLayout> {
       'elk.layered.edgeLabels.sideSelection': 'ALWAYS_UP',
       'elk.padding': '[top=12,left=12,bottom=12,right=12]',
     },
-    children: [toElk(model.root)],
+    children: [toElk(model.root, internal)],
     edges,
   };
   const laid = await elk.layout(graph);

@@ -38,6 +38,8 @@ export interface ChartEdge {
   readonly guard: string | null;
   readonly actions: readonly string[];
   readonly kind: 'event' | 'always' | 'inferred' | 'seen';
+  /** Targetless: the state stays and runs the actions (drawn inside its box, not as an arrow). */
+  readonly internal: boolean;
 }
 
 /** A machine ready to lay out. */
@@ -103,7 +105,7 @@ function readEdges(json: Json, state: ChartState, into: ChartEdge[]): boolean {
     const actions = list(raw.actions).map(nameOf);
     for (const target of targets.length > 0 ? targets : [null]) {
       const to = target === null ? state.id : target.startsWith('#') ? stripHash(target) : `${parentId}.${target}`;
-      into.push({ id: `e${into.length}`, source: state.id, target: to, event: eventType, guard, actions, kind });
+      into.push({ id: `e${into.length}`, source: state.id, target: to, event: eventType, guard, actions, kind, internal: target === null });
     }
   };
   const before = into.length;
@@ -131,7 +133,7 @@ export function readChart(machineId: string, json: unknown): ChartModel {
     const parent = states.get(state.id.slice(0, state.id.lastIndexOf('.')));
     const siblings = parent?.children ?? [];
     const next = siblings.slice(siblings.indexOf(state) + 1).find((s) => s.type !== 'final' && s.type !== 'history');
-    if (next) edges.push({ id: `e${edges.length}`, source: state.id, target: next.id, event: 'always (inferred)', guard: null, actions: [], kind: 'inferred' });
+    if (next) edges.push({ id: `e${edges.length}`, source: state.id, target: next.id, event: 'always (inferred)', guard: null, actions: [], kind: 'inferred', internal: false });
   }
   return { machineId, root, edges, states };
 }
@@ -159,7 +161,7 @@ export function withPath(model: ChartModel, path: readonly string[]): ChartModel
     const [source, target] = [ids[i - 1]!, ids[i]!];
     if (model.edges.some((e) => e.source === source && e.target === target)) continue;
     if (extra.some((e) => e.source === source && e.target === target)) continue;
-    extra.push({ id: `seen${i}`, source, target, event: 'eventless (seen in a decision)', guard: null, actions: [], kind: 'seen' });
+    extra.push({ id: `seen${i}`, source, target, event: 'eventless (seen in a decision)', guard: null, actions: [], kind: 'seen', internal: false });
   }
   if (extra.length === 0) return model;
   const key = extra.map((e) => `${e.source}>${e.target}`).join(' ');

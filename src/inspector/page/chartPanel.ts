@@ -17,6 +17,16 @@ export function layoutOf(model: ChartModel): Promise<ChartLayout> {
   return layout;
 }
 
+/** Scrolls the canvas so the deepest highlighted state (drawn last) is in the middle; charts are drawn at full size. */
+function centre(canvas: HTMLElement, svg: SVGSVGElement): void {
+  const focus = [...svg.querySelectorAll('[data-testid="chart-state"][data-active="true"]')].pop();
+  if (!focus) return;
+  const box = focus.getBoundingClientRect();
+  const view = canvas.getBoundingClientRect();
+  canvas.scrollLeft += box.left + box.width / 2 - (view.left + view.width / 2);
+  canvas.scrollTop += box.top + box.height / 2 - (view.top + view.height / 2);
+}
+
 /** A chart pane; see the module comment. */
 export interface ChartPanel {
   readonly element: HTMLElement;
@@ -53,6 +63,7 @@ export function createChartPanel(exportTestId = 'export-svg'): ChartPanel {
       exportButton.disabled = false;
       canvas.replaceChildren(current);
       if (note) canvas.append(h('p', { class: 'muted chart-note' }, note));
+      centre(canvas, current);
     },
   };
 }

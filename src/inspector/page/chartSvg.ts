@@ -7,7 +7,7 @@
  * export looks like the page.
  */
 import { s } from './dom.js';
-import { LINE_HEIGHT, stateLines, type ChartLayout, type PlacedEdge } from './chartLayout.js';
+import { LINE_HEIGHT, internalEdges, stateLines, stateTitle, type ChartLayout, type PlacedEdge } from './chartLayout.js';
 
 /** What to highlight. */
 export interface ChartHighlight {
@@ -67,9 +67,10 @@ export function renderChart(layout: ChartLayout, highlight: ChartHighlight = {},
   svg.append(
     s('title', {}, `statechart ${title}`),
     s('style', {}, STYLE),
-    s('defs', {}, s('marker', { id: arrow, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#5b6472' }))),
+    s('defs', {}, s('marker', { id: arrow, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#5b6472' }))),
   );
 
+  const internal = internalEdges(layout.model);
   const byDepth = [...layout.states].sort((a, b) => a.depth - b.depth);
   for (const placed of byDepth) {
     const { state } = placed;
@@ -86,10 +87,10 @@ export function renderChart(layout: ChartLayout, highlight: ChartHighlight = {},
     });
     g.append(s('rect', { class: 'box', width: placed.width, height: placed.height, rx: 8 }));
     if (state.type === 'final') g.append(s('rect', { x: 3, y: 3, width: placed.width - 6, height: placed.height - 6, rx: 6, fill: 'none' }));
-    const lines = stateLines(state);
+    const lines = stateLines(state, internal.get(state.id));
     const textX = compound ? 10 : placed.width / 2;
     const anchor = compound ? 'start' : 'middle';
-    g.append(s('text', { class: 'name', x: textX, y: 18, 'text-anchor': anchor }, state.key + (state.type === 'final' ? ' (final)' : '')));
+    g.append(s('text', { class: 'name', x: textX, y: 18, 'text-anchor': anchor }, stateTitle(state)));
     lines.forEach((line, i) => g.append(s('text', { class: 'detail', x: textX, y: 18 + (i + 1) * LINE_HEIGHT, 'text-anchor': anchor }, line)));
     const order = pathIndex.get(state.id);
     if (order !== undefined) {

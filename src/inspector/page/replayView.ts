@@ -61,7 +61,7 @@ export function createReplay(store: InspectorStore, changed: () => void): Replay
   speed.value = '10';
   const failure = h('div', { class: 'failure', 'data-testid': 'invariant-message', hidden: true });
   const play = button('▶ Play', { 'data-testid': 'replay-play' }, () => startPlaying());
-  const pause = button('⏸ Pause', { 'data-testid': 'replay-pause', disabled: true }, () => stopPlaying());
+  const pause = button('Pause', { 'data-testid': 'replay-pause', disabled: true }, () => stopPlaying());
   const back = button('◀ Step', { 'data-testid': 'replay-step-back', 'aria-label': 'step back' }, () => seek(cursor - 1));
   const forward = button('Step ▶', { 'data-testid': 'replay-step-forward', 'aria-label': 'step forward' }, () => seek(cursor + 1));
   const firstFailure = button('First failure', { 'data-testid': 'replay-first-failure' }, () => jumpToFailure());

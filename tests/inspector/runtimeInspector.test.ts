@@ -1,0 +1,98 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createPodRuntime } from '../../src/actors/runtime/createPodRuntime.js';
+import type { DecisionEvent, HelloEvent, PodEvent, PodsEvent } from '../../src/core/inspectorProtocol.js';
+import { createRuntimeInspector, KEPT_DECISIONS } from '../../src/inspector/index.js';
+import { readEventStream } from './readEventStream.js';
+
+const test = suite('createRuntimeInspector');
+
+test('should stream hello, pods and a weak notify decision with its path and outcome over real HTTP', async () => {
+  const inspector = await createRuntimeInspector();
+  const runtime = createPodRuntime({ inspect: inspector.inspect });
+  try {
+    assert.match(inspector.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    await runtime.spawnPod({ name: 'alpha', role: 'coder' });
+    await runtime.spawnPod({ name: 'beta' });
+    await runtime.discovery('alpha').registerPeer('beta');
+    const stream = await readEventStream(`${inspector.url}api/events`);
+    try {
+      assert.is(stream.response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+      const hello = (await stream.waitFor((e) => e.type === 'podmesh.hello')) as HelloEvent;
+      assert.is(hello.mode, 'runtime');
+      assert.is(hello.version, 1);
+      for (const id of ['pod', 'weakNotify', 'discovery', 'orchestrator', 'ticket', 'podmesh']) assert.ok(id in hello.machines, `machine ${id} in the hello`);
+      const pods = (await stream.waitFor((e) => e.type === 'podmesh.pods')) as PodsEvent;
+      assert.equal(pods.pods.map((p) => [p.name, p.status, p.activity, p.queued]).sort(), [['alpha', 'live', 'idle', 0], ['beta', 'live', 'idle', 0]]);
+      assert.is(stream.batches[0]!.events[0]!.type, 'podmesh.hello', 'the first batch starts with the hello');
+
+      const outcome = await runtime.discovery('alpha').sendWeakNotifyToLivePeer('beta', 'hello beta');
+      assert.is(outcome.type, 'delivered');
+      const decision = (await stream.waitFor((e) => e.type === 'podmesh.decision' && e.peer === 'beta')) as DecisionEvent;
+      assert.is(decision.self, 'alpha');
+      assert.is(decision.outcome, 'delivered');
+      assert.is(decision.state, decision.path.at(-1));
+      assert.ok(decision.path.length >= 3, `a path through the checks: ${decision.path.join(' > ')}`);
+      assert.is(decision.facts.visibility, 'peer');
+      const row = (await stream.waitFor((e) => e.type === 'podmesh.pod' && e.pod.name === 'beta' && e.pod.queued === 1)) as PodEvent;
+      assert.is(row.pod.status, 'live');
+
+      const skipped = await runtime.discovery('alpha').sendWeakNotifyToLivePeer('nobody', 'lost');
+      const missing = (await stream.waitFor((e) => e.type === 'podmesh.decision' && e.peer === 'nobody')) as DecisionEvent;
+      assert.is(missing.outcome, skipped.type);
+      // Not the whole context: no event carries the buffer's notices.
+      assert.not.ok(JSON.stringify(stream.events).includes('[Notification]'), 'no notice text in the stream');
+    } finally {
+      await stream.close();
+    }
+  } finally {
+    await runtime.stop();
+    await inspector.close();
+  }
+});
+
+test('should keep decisions for a page that connects later, in a ring of KEPT_DECISIONS', async () => {
+  const inspector = await createRuntimeInspector();
+  const runtime = createPodRuntime({ inspect: inspector.inspect });
+  try {
+    await runtime.spawnPod({ name: 'one' });
+    for (let i = 0; i < 3; i += 1) await runtime.discovery('one').sendWeakNotifyToLivePeer('two', `n${i}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    const stream = await readEventStream(`${inspector.url}api/events`);
+    try {
+      await stream.waitFor((e) => e.type === 'podmesh.pods');
+      const first = stream.batches[0]!.events;
+      assert.is(first.filter((e) => e.type === 'podmesh.decision').length, 3, 'the three decisions made before the page came');
+      assert.ok(first.some((e) => e.type === '@xstate.actor' && e.machineId === 'discovery'), 'the discovery actor is named');
+      assert.ok(KEPT_DECISIONS >= 10_000);
+    } finally {
+      await stream.close();
+    }
+  } finally {
+    await runtime.stop();
+    await inspector.close();
+  }
+});
+
+test('should drop a page that goes away without an error, and go on streaming to the others', async () => {
+  const inspector = await createRuntimeInspector();
+  const runtime = createPodRuntime({ inspect: inspector.inspect });
+  try {
+    await runtime.spawnPod({ name: 'solo' });
+    const leaving = await readEventStream(`${inspector.url}api/events`);
+    await leaving.waitFor((e) => e.type === 'podmesh.pods');
+    await leaving.close();
+    const staying = await readEventStream(`${inspector.url}api/events`);
+    try {
+      await runtime.spawnPod({ name: 'late' });
+      await staying.waitFor((e) => e.type === 'podmesh.pod' && e.pod.name === 'late', 5000, 'the late pod');
+    } finally {
+      await staying.close();
+    }
+  } finally {
+    await runtime.stop();
+    await inspector.close();
+  }
+});
+
+test.run();
