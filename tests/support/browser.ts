@@ -161,3 +161,16 @@ export function browserSuite<T extends BrowserContextState = BrowserContextState
   });
   return tests;
 }
+
+/** The value of `attribute` on every element `locator` matches, in document order (bounded by the page timeout). */
+export async function attributesOf(locator: import('playwright-core').Locator, attribute: string): Promise<string[]> {
+  const values: string[] = [];
+  const count = await locator.count();
+  for (let i = 0; i < count; i += 1) values.push((await locator.nth(i).getAttribute(attribute)) ?? '');
+  return values;
+}
+
+/** The ids of the states drawn active in the statechart of `machine` (a `data-machine`) on `page`. */
+export async function activeStates(page: Page, machine: string): Promise<string[]> {
+  return attributesOf(page.locator(`svg[data-testid="statechart"][data-machine="${machine}"] [data-testid="chart-state"][data-active="true"]`), 'data-state-id');
+}
