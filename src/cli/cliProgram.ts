@@ -218,9 +218,18 @@ export function buildProgram(io: CliIo, version: string, { json = false }: { rea
     .option('--seed <n>', "seed of the run (default: the scenario's seed)")
     .option('--pods <n>', "total pods (default: the scenario's pods)")
     .option('--trace <file>', 'write the trace, one line per step, to <file>')
+    .option('--record <file>', 'record the run for the inspector (JSON lines; replay it with podmesh inspect <file>)')
     .option('-q, --quiet', 'no progress bar')
     .addHelpText('after', '\nexit status: 0 when every invariant held, 1 when one failed, 2 for bad usage or a bad scenario file.')
     .action(act((file, opts) => (c) => import('./commands/simulateCommand.js').then((m) => m.simulateCommand(c, file as string, opts as object))));
+
+  program
+    .command('inspect')
+    .description('serve the statechart inspector on 127.0.0.1: the pods of the home, live, or the replay of a recorded trace')
+    .argument('[trace]', 'a trace written by podmesh simulate --record (default: the home)')
+    .option('--port <n>', 'TCP port on 127.0.0.1 (default: any free one)')
+    .option('--open', 'open the page in the desktop browser (xdg-open / open), if there is one')
+    .action(act((trace, opts) => (c) => import('./commands/inspectCommand.js').then((m) => m.inspectCommand(c, trace as string | undefined, opts as object))));
 
   program
     .command('completion')

@@ -29,7 +29,7 @@ export function quietBrokenPipes(streams: readonly NodeJS.WriteStream[] = [proce
 }
 
 /** Codes that are the caller's mistake: exit status 2. */
-const USAGE_CODES = new Set(['invalid-usage', 'invalid-pod-name', 'workspace-not-found']);
+const USAGE_CODES = new Set(['invalid-usage', 'invalid-pod-name', 'workspace-not-found', 'invalid-trace']);
 
 /** commander's message in podmesh's one-line form: "unknown command 'pdo' (did you mean pod?)". */
 function commanderMessage(error: CommanderError): string {

@@ -11,6 +11,7 @@ import { createPodRuntime, type PodRuntime } from '../actors/runtime/createPodRu
 import { createRandom } from './createRandom.js';
 import { createRuntimeTransport } from '../testing/createRuntimeTransport.js';
 import { createTicketBoard } from '../tickets/createTicketBoard.js';
+import { createTraceRecorder, type TraceRecorder } from './createTraceRecorder.js';
 import { startOrchestrator } from '../tickets/startOrchestrator.js';
 import { FAULT_KINDS, parseScenario, ScenarioError, type FaultKind, type Scenario, type WorkloadKind } from './parseScenario.js';
 import { INVARIANTS } from './simulationInvariants.js';
@@ -31,6 +32,11 @@ export interface SimulationOptions {
   readonly inject?: SimulationInjection;
   /** Called as setup and steps advance (`phase` is `spawn` or `steps`). */
   readonly onProgress?: (phase: 'spawn' | 'steps', done: number, total: number) => void;
+  /**
+   * Records the run as the inspector's trace (docs/inspector.md): called with
+   * each line (no newline), the header first. The same seed gives the same lines.
+   */
+  readonly onTraceLine?: (line: string) => void;
 }
 
 /** How one invariant fared over a run. */
@@ -94,15 +100,14 @@ export function createSimulation(options: SimulationOptions): Simulation {
   return { run: () => runSimulation(scenario, options) };
 }
 
-async function buildWorld(scenario: Scenario, options: SimulationOptions, trace: string[]): Promise<SimWorld> {
+async function buildWorld(scenario: Scenario, options: SimulationOptions, trace: string[], clock: SimulatedClock, recorder: TraceRecorder | undefined): Promise<SimWorld> {
   const inject = options.inject ?? {};
-  const clock = new SimulatedClock();
   const random = createRandom(scenario.seed);
   const memory = createMemoryPodStore();
   const faultyStore = inject.wrapStore?.(createFaultyStore(memory)) ?? createFaultyStore(memory);
   let turnStarts = 0;
   const turn = () => void (world.turnStarts = ++turnStarts);
-  const common = { store: faultyStore, clock, turn, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS };
+  const common = { store: faultyStore, clock, turn, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, ...(recorder === undefined ? {} : { inspect: recorder.inspect }) };
 
   let companions: PodRuntime | undefined;
   let transport: FaultyTransport | undefined;
@@ -171,7 +176,10 @@ async function buildWorld(scenario: Scenario, options: SimulationOptions, trace:
 
 async function runSimulation(scenario: Scenario, options: SimulationOptions): Promise<SimulationResult> {
   const trace: string[] = [`scenario ${scenario.name} seed=${scenario.seed} pods=${scenario.pods} steps=${scenario.steps}`];
-  const world = await buildWorld(scenario, options, trace);
+  const clock = new SimulatedClock();
+  const recorder = options.onTraceLine === undefined ? undefined : createTraceRecorder(scenario, () => clock.now(), options.onTraceLine);
+  const world = await buildWorld(scenario, options, trace, clock, recorder);
+  await recorder?.start(world);
   const histogram = emptyHistogram();
   const actions: Record<string, number> = {};
   const reports: InvariantReport[] = INVARIANTS.map((inv) => ({ name: inv.name, description: inv.description, checks: 0, failed: 0, failures: [] }));
@@ -188,6 +196,7 @@ async function runSimulation(scenario: Scenario, options: SimulationOptions): Pr
       }
       const action = world.random.weighted(weights);
       const obs: StepObservation = { line: 'idle', notifies: [], ensured: [], startsTurns: false, turnStartsBefore: world.turnStarts };
+      const podsBefore = world.pods.length;
       try {
         if (action !== undefined && faults.has(action)) {
           obs.line = await applyFault(world, action as FaultKind, world.random.pick(world.workspaces));
@@ -201,6 +210,8 @@ async function runSimulation(scenario: Scenario, options: SimulationOptions): Pr
       await settle();
       actions[action ?? 'idle'] = (actions[action ?? 'idle'] ?? 0) + 1;
       for (const n of obs.notifies) histogram[n.delivery.type] += 1;
+      const done = obs.line;
+      const failed: { name: string; message: string }[] = [];
       for (const [i, invariant] of INVARIANTS.entries()) {
         const failures = await invariant.check(world, obs);
         if (failures === undefined) continue;
@@ -210,9 +221,19 @@ async function runSimulation(scenario: Scenario, options: SimulationOptions): Pr
           (report as { failed: number }).failed += 1;
           if (report.failures.length < FAILURES_KEPT) report.failures.push({ step, message });
           obs.line += ` !${invariant.name}`;
+          if (recorder !== undefined) failed.push({ name: invariant.name, message });
         }
       }
       trace.push(`#${step} ${obs.line}`);
+      if (recorder !== undefined) {
+        const spawned = world.pods.slice(podsBefore);
+        const touched = new Set<string>(spawned);
+        for (const n of obs.notifies) touched.add(n.self).add(n.target);
+        for (const e of obs.ensured) touched.add(e.self).add(e.peer);
+        if (obs.lifecycle !== undefined) touched.add(obs.lifecycle.name);
+        // Trace step 0 is the setup: simulation step k is trace step k + 1.
+        await recorder.step(world, { step: step + 1, action: done, spawned, touched, failures: failed });
+      }
       options.onProgress?.('steps', step + 1, scenario.steps);
     }
   } finally {

@@ -1,3 +1,4 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { createSimulation, type SimulationResult } from '../../simulation/createSimulation.js';
@@ -24,6 +25,24 @@ async function loadScenario(path: string): Promise<Scenario> {
   }
 }
 
+/** The file `--record` writes, opened before the run so that a bad path fails at once. */
+async function openRecord(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (error) => reject(new UsageError(`--record ${path}: ${error.message.split('\n')[0]}`)));
+  });
+  return stream;
+}
+
+/** Ends the recording once every line is on disk. */
+function closeRecord(stream: WriteStream, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once('error', (error) => reject(new UsageError(`--record ${path}: ${error.message.split('\n')[0]}`)));
+    stream.end(() => resolve());
+  });
+}
+
 function bar(count: number, max: number, width = 30): string {
   return max === 0 ? '' : '█'.repeat(Math.round((count / max) * width));
 }
@@ -47,6 +66,8 @@ export interface SimulateFlags {
   readonly seed?: string;
   readonly pods?: string;
   readonly trace?: string;
+  /** Writes the inspector's trace (`podmesh inspect <file>` replays it). */
+  readonly record?: string;
   readonly quiet?: boolean;
 }
 
@@ -79,11 +100,13 @@ export async function simulateCommand(context: CliContext, file: string, values:
   let phase: string | undefined;
   const started = performance.now();
   let result: SimulationResult;
+  const record = values.record === undefined ? undefined : await openRecord(values.record);
   try {
     result = await createSimulation({
       scenario,
       ...(seed === undefined ? {} : { seed }),
       ...(pods === undefined ? {} : { pods }),
+      ...(record === undefined ? {} : { onTraceLine: (line: string) => void record.write(`${line}\n`) }),
       onProgress: (next, done, all) => {
         if (progress === undefined) return;
         const label = next === 'spawn' ? 'spawning pods' : 'steps        ';
@@ -96,6 +119,7 @@ export async function simulateCommand(context: CliContext, file: string, values:
     }).run();
   } finally {
     progress?.stop();
+    if (record !== undefined) await closeRecord(record, values.record!);
   }
   const seconds = (performance.now() - started) / 1000;
   if (values.trace !== undefined) await writeFile(values.trace, result.trace.join('\n') + '\n');

@@ -5,8 +5,8 @@
  * small dot with an edge into it. Positions come back absolute (page
  * coordinates of the chart), so the renderer need not add offsets up.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api.js';
+import { getElk } from './elk.js';
 import type { ChartEdge, ChartModel, ChartState } from './chartModel.js';
 
 /** A placed box. */
@@ -39,7 +39,6 @@ export interface ChartLayout {
   readonly edges: readonly PlacedEdge[];
 }
 
-const elk = new ELK();
 /** Width of a character at the chart's font size, a safe over-estimate for system sans-serif at 12px. */
 export const CHAR_WIDTH = 6.8;
 /** Height of one text line in the chart. */
@@ -142,7 +141,7 @@ export async function layoutChart(model: ChartModel): Promise<ChartLayout> {
     children: [toElk(model.root, internal)],
     edges,
   };
-  const laid = await elk.layout(graph);
+  const laid = await (await getElk()).layout(graph);
 
   const states: PlacedState[] = [];
   const initials: { of: string; x: number; y: number }[] = [];

@@ -27,6 +27,8 @@
  *                  invariant-message (data-found), replay-loading (data-state: loaded|failed),
  *                  step-events, step-event (data-type), step-invariants, step-invariant (data-ok)
  *   document.body.dataset.ready = "true" once the first view is drawn.
+ * Performance marks (for the bench): podmesh:hello, podmesh:trace-step0 (replay), podmesh:first-pods (the first
+ * frame that drew a non-empty pod list), podmesh:first-pods-painted (after the next frame: it is on screen).
  */
 import type { HelloEvent, InspectorEvent } from '../../core/inspectorProtocol.js';
 import { button, h } from './dom.js';
@@ -62,6 +64,7 @@ async function start(root: HTMLElement): Promise<void> {
     root.append(h('p', { class: 'error', 'data-testid': 'load-error' }, `The inspector server did not answer: ${(error as Error).message}`));
     return;
   }
+  performance.mark('podmesh:hello');
   const replayMode = hello.mode === 'replay';
   mode.textContent = hello.mode;
   mode.dataset.mode = hello.mode;
@@ -101,6 +104,7 @@ async function start(root: HTMLElement): Promise<void> {
     draw(true);
   }
 
+  let drewPods = false;
   const queue: (readonly InspectorEvent[])[] = [];
   let frame = 0;
   function schedule(): void {
@@ -119,6 +123,12 @@ async function start(root: HTMLElement): Promise<void> {
     store.dirty.clear();
     store.changedPods.clear();
     document.body.dataset.ready = 'true';
+    if (!drewPods && store.pods.size > 0) {
+      drewPods = true;
+      performance.mark('podmesh:first-pods');
+      // The frame after: the list has been painted by then.
+      requestAnimationFrame(() => setTimeout(() => performance.mark('podmesh:first-pods-painted'), 0));
+    }
   }
 
   const setConnection = (state: FeedState | 'replay', text: string = state): void => {

@@ -3,14 +3,13 @@
  * out with elk), the ticket notices pods accepted (filtered by pod and
  * ticket), and the diagnostics ring (the last 200).
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
+import { getElk } from './elk.js';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import type { PodView } from '../../core/inspectorProtocol.js';
 import { formatAt, h, labelled, s, select, setOptions } from './dom.js';
 import type { InspectorStore } from './store.js';
 import type { View } from './view.js';
 
-const elk = new ELK();
 /** Pods a peer graph draws at most (a bigger workspace is cut, and says so). */
 export const PEER_GRAPH_LIMIT = 300;
 const NOTICE_ROWS = 500;
@@ -35,7 +34,7 @@ async function drawGraph(pods: readonly PodView[]): Promise<SVGSVGElement> {
     children: pods.map((pod) => ({ id: pod.name, width: width(pod), height: 26 })),
     edges,
   };
-  const laid = await elk.layout(graph);
+  const laid = await (await getElk()).layout(graph);
   const svg = s('svg', { viewBox: `0 0 ${Math.ceil(laid.width ?? 0)} ${Math.ceil(laid.height ?? 0)}`, width: Math.ceil(laid.width ?? 0), height: Math.ceil(laid.height ?? 0), role: 'img', 'aria-label': 'peer graph', 'data-testid': 'peer-graph' });
   const at = new Map((laid.children ?? []).map((node) => [node.id, node]));
   for (const edge of edges) {

@@ -15,6 +15,8 @@ import { createVirtualList } from './virtualList.js';
 type Column = 'name' | 'status' | 'activity' | 'role' | 'workspace' | 'queued' | 'dropped' | 'peers' | 'pid';
 const COLUMNS: readonly Column[] = ['name', 'status', 'activity', 'role', 'workspace', 'queued', 'dropped', 'peers', 'pid'];
 const ANY = '';
+/** Values a role or workspace select lists at most. */
+const OPTION_LIMIT = 1_000;
 
 function cell(pod: PodView, column: Column): string {
   const value = column === 'peers' ? pod.peers.length : pod[column];
@@ -90,14 +92,19 @@ export function createPodsView(store: InspectorStore): View {
     h('div', { class: 'split' }, h('div', { class: 'pod-table' }, header, list.element), h('div', { class: 'side' }, details, chart.element)),
   );
 
-  const matches = (pod: PodView): boolean => {
+  /** The filter as it stands, read from the controls once (not once per pod). */
+  function currentFilter(): (pod: PodView) => boolean {
     const needle = text.value.trim().toLowerCase();
-    if (status.value !== ANY && pod.status !== status.value) return false;
-    if (role.value !== ANY && (pod.role ?? '') !== role.value) return false;
-    if (workspace.value !== ANY && (pod.workspace ?? '') !== workspace.value) return false;
-    if (!needle) return true;
-    return pod.name.toLowerCase().includes(needle) || (pod.role ?? '').toLowerCase().includes(needle) || (pod.workspace ?? '').toLowerCase().includes(needle);
-  };
+    const [wantStatus, wantRole, wantWorkspace] = [status.value, role.value, workspace.value];
+    return (pod) => {
+      if (wantStatus !== ANY && pod.status !== wantStatus) return false;
+      if (wantRole !== ANY && (pod.role ?? '') !== wantRole) return false;
+      if (wantWorkspace !== ANY && (pod.workspace ?? '') !== wantWorkspace) return false;
+      if (!needle) return true;
+      return pod.name.toLowerCase().includes(needle) || (pod.role ?? '').toLowerCase().includes(needle) || (pod.workspace ?? '').toLowerCase().includes(needle);
+    };
+  }
+  let matches = currentFilter();
 
   function refreshOptions(): void {
     const roles = new Set<string>();
@@ -106,14 +113,17 @@ export function createPodsView(store: InspectorStore): View {
       if (pod.role) roles.add(pod.role);
       if (pod.workspace) workspaces.add(pod.workspace);
     }
-    setOptions(role, [[ANY, 'any'], ...[...roles].sort()]);
-    setOptions(workspace, [[ANY, 'any'], ...[...workspaces].sort()]);
+    // A select of 10,000 workspaces costs more than it helps: the first ones, and the text filter for the rest.
+    const cap = (values: Set<string>): string[] => [...values].sort().slice(0, OPTION_LIMIT);
+    setOptions(role, [[ANY, 'any'], ...cap(roles)]);
+    setOptions(workspace, [[ANY, workspaces.size > OPTION_LIMIT ? `any (first ${OPTION_LIMIT} of ${workspaces.size} listed)` : 'any'], ...cap(workspaces)]);
     optionsAt = performance.now();
   }
 
   function recompute(): void {
     if (resortTimer) clearTimeout(resortTimer);
     resortTimer = null;
+    matches = currentFilter();
     const next: PodView[] = [];
     for (const pod of store.pods.values()) if (matches(pod)) next.push(pod);
     const sign = descending ? -1 : 1;
@@ -185,8 +195,9 @@ export function createPodsView(store: InspectorStore): View {
     element,
     render(dirty, full) {
       if (full || dirty.has('podsReplaced') || dirty.has('hello')) {
-        refreshOptions();
         recompute();
+        // After the rows are on screen: 10,000 workspaces are 10,000 options to build.
+        requestAnimationFrame(() => setTimeout(refreshOptions, 0));
         if (selected !== null) showDetails();
         return;
       }

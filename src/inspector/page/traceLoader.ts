@@ -48,6 +48,7 @@ export async function loadTrace(url: string, sink: TraceSink): Promise<number> {
     }
     sink.step(parsed as TraceStep);
     steps += 1;
+    if (steps === 1) performance.mark('podmesh:trace-step0');
     if (steps === 1 || performance.now() - lastYield > 30) {
       await frame();
       lastYield = performance.now();
