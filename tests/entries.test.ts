@@ -5,6 +5,7 @@ import * as machines from '../src/machines/index.js';
 import * as processEntry from '../src/actors/process/index.js';
 import * as simulation from '../src/simulation/index.js';
 import * as testing from '../src/testing/index.js';
+import * as inspector from '../src/inspector/index.js';
 import * as tickets from '../src/tickets/index.js';
 
 const entries = suite('package entries');
@@ -85,6 +86,7 @@ entries('should give every subpath entry its own concept', () => {
   assert.type(tickets.startOrchestrator, 'function');
   assert.type(simulation.createSimulation, 'function');
   assert.type(testing.createFaultyStore, 'function');
+  for (const name of ['createRuntimeInspector', 'startInspectorServer', 'createHomeFeed', 'createTraceFeed'] as const) assert.type(inspector[name], 'function');
   // Names new in 0.2 live only in their subpath: the root does not grow with the domains.
   for (const name of ['startOrchestrator', 'orchestratorSystemId', 'TICKET_TOOL_NAMES', 'decideWeakNotify', 'walkWeakNotify', 'WEAK_NOTIFY_CHECKS']) {
     assert.not.ok(name in root, `${name} is not in the root`);

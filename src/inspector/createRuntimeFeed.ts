@@ -19,8 +19,12 @@ export const KEPT_DECISIONS = 10_000;
 export const KEPT_ACTORS = 1000;
 /** Characters of JSON an event's payload may take in the stream; a larger one is sent as `{ type, truncated: true }`. */
 export const EVENT_JSON_CHARS = 2000;
-/** Raw inspection events held before they are translated at once, even inside one long synchronous burst. */
-const RAW_LIMIT = 65_536;
+/**
+ * Raw inspection events held before they are translated at once, even inside one long burst of
+ * microtasks (a loop of awaited in-memory notifies never yields to `setImmediate`). Small, so the
+ * events and the snapshots they hold die young instead of being promoted and collected late.
+ */
+const RAW_LIMIT = 256;
 
 /** What a runtime feed reads of an actor (xstate's `ActorRefLike` plus the fields every `Actor` has). */
 interface InspectedActor {
@@ -183,7 +187,9 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
 
   return {
     inspect(event) {
-      if (closed) return;
+      // Microsteps, actions and transitions are not part of the stream: not even kept until the next turn.
+      const { type } = event;
+      if (closed || (type !== '@xstate.snapshot' && type !== '@xstate.event' && type !== '@xstate.actor')) return;
       raw.push(event);
       if (raw.length >= RAW_LIMIT) translate();
       else scheduled ??= setImmediate(translate);

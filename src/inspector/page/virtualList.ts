@@ -53,7 +53,9 @@ export function createVirtualList<T>(options: VirtualListOptions<T>): VirtualLis
     for (let i = 0; i < pool.length; i += 1) {
       const row = pool[i]!;
       if (i >= count) {
+        // A spare row: hidden, and no longer answering to the row's test id.
         row.hidden = true;
+        row.removeAttribute('data-testid');
         continue;
       }
       const index = first + i;
