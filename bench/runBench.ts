@@ -1,5 +1,5 @@
 /**
- * The whole bench: eleven measurements, each against a baseline measured in the
+ * The whole bench: sixteen results, each against a baseline measured in the
  * same run. The 100,000-pod parts run in child processes of their own unless
  * `isolate` is false (the smoke test runs everything in process).
  */
@@ -9,6 +9,9 @@ import { measureCrossProcess } from './measureCrossProcess.js';
 import { measureDirectNotify } from './measureDirectNotify.js';
 import { measureNoticeThroughput } from './measureNoticeThroughput.js';
 import { measureFsEnsureAndNotify } from './measureFsEnsureAndNotify.js';
+import { measureInspectLatency } from './measureInspectLatency.js';
+import { measureInspectLoad } from './measureInspectLoad.js';
+import { measureWeakNotifyInspected } from './measureWeakNotifyInspected.js';
 import { measureSpawn, spawnSide } from './measureSpawn.js';
 import { measureWeakNotify } from './measureWeakNotify.js';
 import { measureWeakNotifyAtScale } from './measureWeakNotifyAtScale.js';
@@ -28,6 +31,11 @@ export const BENCH_NAMES = [
   'durable-notify-vs-ping-pong-plus-fsync',
   'durable-notices-4-senders-vs-volatile',
   'cli-help-vs-node-startup',
+  'weak-notify-inspect-vs-plain',
+  'inspect-load-100k-home-vs-json-parse',
+  'inspect-load-100k-trace-vs-json-parse',
+  'inspect-update-latency-p50-vs-bare-sse',
+  'inspect-update-latency-p95-vs-bare-sse',
 ] as const;
 
 export type BenchName = (typeof BENCH_NAMES)[number];
@@ -59,6 +67,14 @@ export interface BenchSizes {
   /** Timed and warm-up runs per side of the CLI start-up comparison (9). */
   readonly cliRounds: number;
   readonly cliWarmup: number;
+  /** Pods of the inspector's load rows, steps of their trace, navigations per view. */
+  readonly inspectPods: number;
+  readonly inspectSteps: number;
+  readonly inspectReps: number;
+  /** Pods, events per second and timed seconds of the update-latency rows. */
+  readonly latencyPods: number;
+  readonly latencyRate: number;
+  readonly latencySeconds: number;
 }
 
 export const FULL_SIZES: BenchSizes = {
@@ -80,6 +96,12 @@ export const FULL_SIZES: BenchSizes = {
   throughputPerSender: 50,
   cliRounds: 30,
   cliWarmup: 3,
+  inspectPods: 100_000,
+  inspectSteps: 1000,
+  inspectReps: 4,
+  latencyPods: 1000,
+  latencyRate: 1000,
+  latencySeconds: 10,
 };
 
 /** A couple of seconds: enough to run every code path, not to measure anything. */
@@ -103,6 +125,12 @@ export const SMOKE_SIZES: BenchSizes = {
   throughputPerSender: 5,
   cliRounds: 2,
   cliWarmup: 1,
+  inspectPods: 200,
+  inspectSteps: 10,
+  inspectReps: 1,
+  latencyPods: 100,
+  latencyRate: 200,
+  latencySeconds: 0.5,
 };
 
 export interface BenchOptions {
@@ -121,6 +149,19 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult[
   const isolate = options.isolate ?? true;
   const progress: Progress = options.progress ?? (() => undefined);
   const notifyLoop = { rounds: sizes.notifyRounds, warmup: sizes.notifyWarmup, batch: sizes.batch, progress };
+
+  // The browser rows come in pairs from one run each: measured once, handed out by name.
+  const once = <T>(run: () => Promise<T>): (() => Promise<T>) => {
+    let running: Promise<T> | undefined;
+    return () => (running ??= run());
+  };
+  const load = once(() => measureInspectLoad({ count: sizes.inspectPods, steps: sizes.inspectSteps, reps: sizes.inspectReps, progress }));
+  const latency = once(() => measureInspectLatency({ pods: sizes.latencyPods, rate: sizes.latencyRate, seconds: sizes.latencySeconds, progress }));
+  const pick = async (rows: Promise<BenchResult[]>, name: string): Promise<BenchResult> => {
+    const found = (await rows).find((entry) => entry.name === name);
+    if (found === undefined) throw new Error(`no ${name} result`);
+    return found;
+  };
 
   const measurements: Record<BenchName, () => Promise<BenchResult>> = {
     'weak-notify-vs-direct-notify': () => measureWeakNotify(notifyLoop),
@@ -155,6 +196,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult[
     'durable-notices-4-senders-vs-volatile': () =>
       measureNoticeThroughput({ rounds: sizes.throughputRounds, warmup: sizes.throughputWarmup, perSender: sizes.throughputPerSender, progress }),
     'cli-help-vs-node-startup': () => measureCliStartup({ rounds: sizes.cliRounds, warmup: sizes.cliWarmup, progress }),
+    'weak-notify-inspect-vs-plain': () => measureWeakNotifyInspected(notifyLoop),
+    'inspect-load-100k-home-vs-json-parse': () => pick(load(), 'inspect-load-100k-home-vs-json-parse'),
+    'inspect-load-100k-trace-vs-json-parse': () => pick(load(), 'inspect-load-100k-trace-vs-json-parse'),
+    'inspect-update-latency-p50-vs-bare-sse': () => pick(latency(), 'inspect-update-latency-p50-vs-bare-sse'),
+    'inspect-update-latency-p95-vs-bare-sse': () => pick(latency(), 'inspect-update-latency-p95-vs-bare-sse'),
   };
 
   const results: BenchResult[] = [];

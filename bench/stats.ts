@@ -25,6 +25,8 @@ export interface BenchResult {
   readonly pass: boolean | null;
   /** Extra lines for a reader (what was compared, sample counts, side figures). */
   readonly info: readonly string[];
+  /** Why it was not measured (a browser row without chromium); its figures are then 0 and `pass` null. */
+  readonly skipped?: string;
 }
 
 /** Reports progress of the long parts; the CLI writes it to stderr. */
@@ -65,6 +67,22 @@ export function result(fields: {
     goalOn,
     pass: fields.goal === null ? null : checked <= fields.goal,
     info: fields.info ?? [],
+  };
+}
+
+/** A result that could not be measured here, with the reason (it keeps its unit and goal). */
+export function skippedResult(fields: { name: string; unit: string; goal: number | null; goalOn?: GoalOn; reason: string; info?: readonly string[] }): BenchResult {
+  return {
+    name: fields.name,
+    unit: fields.unit,
+    value: 0,
+    baseline: 0,
+    ratio: 0,
+    goal: fields.goal,
+    goalOn: fields.goalOn ?? 'ratio',
+    pass: null,
+    info: [`skipped: ${fields.reason}`, ...(fields.info ?? [])],
+    skipped: fields.reason,
   };
 }
 
@@ -116,6 +134,7 @@ function goalText(entry: BenchResult): string {
 }
 
 function verdict(entry: BenchResult): string {
+  if (entry.skipped !== undefined) return 'SKIP';
   if (entry.pass === null) return '-';
   return entry.pass ? 'PASS' : 'MISS';
 }
@@ -125,9 +144,9 @@ export function formatTable(results: readonly BenchResult[]): string {
   const header = ['name', 'value', 'baseline', 'ratio', 'goal', 'result'];
   const rows = results.map((entry) => [
     entry.name,
-    formatValue(entry.value, entry.unit),
-    formatValue(entry.baseline, entry.unit),
-    entry.ratio.toFixed(2),
+    entry.skipped === undefined ? formatValue(entry.value, entry.unit) : '-',
+    entry.skipped === undefined ? formatValue(entry.baseline, entry.unit) : '-',
+    entry.skipped === undefined ? entry.ratio.toFixed(2) : '-',
     goalText(entry),
     verdict(entry),
   ]);
