@@ -7,7 +7,8 @@ import type {
   XstateActorEvent,
 } from '../core/inspectorProtocol.js';
 import { INSPECTOR_PROTOCOL_VERSION } from '../core/inspectorProtocol.js';
-import type { WeakNotifyDecidedEvent } from '../machines/discoveryMachine.js';
+import type { WeakNotifyDecidedEvent, WeakNotifyDecisionsEvent } from '../machines/discoveryMachine.js';
+import { decisionOf } from '../machines/decisionOf.js';
 import { machineCharts } from '../machines/machineCharts.js';
 import type { PodContext } from '../machines/podMachine.js';
 import type { InspectorFeed } from './inspectorFeed.js';
@@ -138,22 +139,16 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
           break;
         }
         case '@xstate.event': {
-          if (event.event.type === 'weakNotify.decided') {
-            const decided = event.event as unknown as WeakNotifyDecidedEvent;
-            const decision: DecisionEvent = {
-              type: 'podmesh.decision',
-              at,
-              self: decided.self,
-              peer: decided.peer,
-              autoRun: decided.autoRun,
-              state: decided.state,
-              outcome: decided.outcome,
-              path: decided.path,
-              facts: decided.facts as Record<string, unknown>,
-            };
-            decisions[decisionCount % KEPT_DECISIONS] = decision;
-            decisionCount += 1;
-            if (listening) out.push(decision);
+          const type = event.event.type;
+          if (type === 'weakNotify.decided' || type === 'weakNotify.decisions') {
+            // The runtime reports decisions in batches; one sent alone (by hand) counts too.
+            const batch = type === 'weakNotify.decisions' ? (event.event as unknown as WeakNotifyDecisionsEvent).decisions : [event.event as unknown as WeakNotifyDecidedEvent];
+            for (const decided of batch) {
+              const decision = decisionOf(decided, at);
+              decisions[decisionCount % KEPT_DECISIONS] = decision;
+              decisionCount += 1;
+              if (listening) out.push(decision);
+            }
           } else if (listening && actor.logic?.id !== 'pod') {
             // A pod's events show as its row; the others as xstate's event, bounded.
             out.push({ type: '@xstate.event', at, actorId: actor.id, sourceId: (event.sourceRef as InspectedActor | undefined)?.id ?? null, event: boundedEvent(event.event) });

@@ -45,10 +45,21 @@ export interface WeakNotifyDecidedEvent {
   readonly facts: PartialWeakNotifyFacts;
 }
 
+/**
+ * Weak notify decisions in the order they were made, several at once: the
+ * runtime reports them in batches so that an inspector costs the notify path
+ * one array push per decision, not one actor event.
+ */
+export interface WeakNotifyDecisionsEvent {
+  readonly type: 'weakNotify.decisions';
+  readonly decisions: readonly WeakNotifyDecidedEvent[];
+}
+
 /** Events of the discovery actor. */
 export type DiscoveryEvent =
   | ({ type: 'peer.ensure' } & PeerEnsureRequest)
   | WeakNotifyDecidedEvent
+  | WeakNotifyDecisionsEvent
   | { type: 'xstate.done.actor.*'; actorId: string; output: PeerEnsureReply | unknown }
   | { type: 'xstate.error.actor.*'; actorId: string; error: unknown };
 
@@ -61,7 +72,8 @@ function isReply(output: unknown): output is PeerEnsureReply {
  * `peer.ensure` event runs as its own `ensurePeer` child (so requests never
  * block each other), whose answer — always data, never a rejection — goes
  * back to the requester as `peer.ensured`. Weak notify decisions are reported
- * to it as `weakNotify.decided`, so an inspector sees every one.
+ * to it as `weakNotify.decisions` (batches of `weakNotify.decided`), so an
+ * inspector sees every one.
  */
 export const discoveryMachine = setup({
   types: {
@@ -100,6 +112,7 @@ export const discoveryMachine = setup({
         'xstate.error.actor.*': {},
         // Nothing to do: the event itself is what an inspector shows.
         'weakNotify.decided': {},
+        'weakNotify.decisions': {},
       },
     },
   },

@@ -231,6 +231,9 @@ async function runSimulation(scenario: Scenario, options: SimulationOptions): Pr
         for (const n of obs.notifies) touched.add(n.self).add(n.target);
         for (const e of obs.ensured) touched.add(e.self).add(e.peer);
         if (obs.lifecycle !== undefined) touched.add(obs.lifecycle.name);
+        // The runtimes report decisions in batches: the step's last ones are sent now, so the step holds them all.
+        world.main.flushDecisions();
+        world.companions.flushDecisions();
         // Trace step 0 is the setup: simulation step k is trace step k + 1.
         await recorder.step(world, { step: step + 1, action: done, spawned, touched, failures: failed });
       }

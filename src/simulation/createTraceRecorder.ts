@@ -8,7 +8,8 @@ import {
   type TraceHeader,
   type TraceStep,
 } from '../core/inspectorProtocol.js';
-import type { WeakNotifyDecidedEvent } from '../machines/discoveryMachine.js';
+import { decisionOf } from '../machines/decisionOf.js';
+import type { WeakNotifyDecidedEvent, WeakNotifyDecisionsEvent } from '../machines/discoveryMachine.js';
 import { machineCharts } from '../machines/machineCharts.js';
 import type { Scenario } from './parseScenario.js';
 import { peekRecord, type SimWorld } from './simulationWorld.js';
@@ -85,19 +86,10 @@ export function createTraceRecorder(scenario: Scenario, clock: () => number, wri
 
   return {
     inspect(event) {
-      if (event.type === '@xstate.event' && event.event.type === 'weakNotify.decided') {
-        const decided = event.event as unknown as WeakNotifyDecidedEvent;
-        decisions.push({
-          type: 'podmesh.decision',
-          at: clock(),
-          self: decided.self,
-          peer: decided.peer,
-          autoRun: decided.autoRun,
-          state: decided.state,
-          outcome: decided.outcome,
-          path: decided.path,
-          facts: decided.facts as Record<string, unknown>,
-        });
+      if (event.type === '@xstate.event' && (event.event.type === 'weakNotify.decisions' || event.event.type === 'weakNotify.decided')) {
+        // The runtimes report decisions in batches; the simulation flushes them before each step is written.
+        const batch = event.event.type === 'weakNotify.decisions' ? (event.event as unknown as WeakNotifyDecisionsEvent).decisions : [event.event as unknown as WeakNotifyDecidedEvent];
+        for (const decided of batch) decisions.push(decisionOf(decided, clock()));
       } else if (event.type === '@xstate.snapshot' && (event.actorRef as { logic?: { id?: unknown } }).logic?.id === 'pod') {
         changed.add((event.actorRef as unknown as { id: string }).id);
       }

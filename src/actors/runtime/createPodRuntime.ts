@@ -24,6 +24,7 @@ import {
 import { runtimeMachine, type ActorFailure } from '../../machines/runtimeMachine.js';
 import { createMemoryPodStore } from '../stores/createMemoryPodStore.js';
 import { createDiagnostics, type Diagnostics } from './createDiagnostics.js';
+import { createDecisionReporter } from './createDecisionReporter.js';
 import { createDiscovery, type PodDiscovery } from './createDiscovery.js';
 import type { PodHandle, TurnHandler } from './createPodHandle.js';
 import { createPodSet } from './createPodSet.js';
@@ -124,6 +125,12 @@ export interface PodRuntime {
    * inspections) go on answering.
    */
   stop(): Promise<void>;
+  /**
+   * With an inspector attached, decisions reach the discovery actor in
+   * batches (`weakNotify.decisions`, at the next turn of the event loop or
+   * every 64); this sends the waiting ones now. Without one it does nothing.
+   */
+  flushDecisions(): void;
 }
 
 const defaultTurn: TurnHandler = () => undefined;
@@ -224,18 +231,17 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     return withTimeout(Promise.resolve(transport.notify(name, message, { autoRun, from })), deliveryTimeoutMs, clock);
   };
 
+  // Decisions go to the discovery actor in batches: an actor event per notify would double an inspected notify's cost.
+  const decisions = options.inspect === undefined ? undefined : createDecisionReporter((event) => discoveryActor.send(event));
+
   const notify = createWeakNotify({
     store,
     diagnostics,
     liveness,
     deliver,
     maxMessageBytes: options.maxMessageBytes ?? 1024 * 1024,
-    ...(options.inspect === undefined
-      ? {}
-      : {
-          // Every decision, to the discovery actor: the event is what an inspector shows.
-          report: (event: WeakNotifyDecidedEvent) => discoveryActor.send(event),
-        }),
+    // Every decision, to the discovery actor: the event is what an inspector shows.
+    ...(decisions === undefined ? {} : { report: (event: WeakNotifyDecidedEvent) => decisions.report(event) }),
   });
 
   /** The queue a pod spawned anew starts with: what its journal kept, if the runtime keeps one. */
@@ -297,9 +303,12 @@ export function createPodRuntime(options: PodRuntimeOptions = {}): PodRuntime {
     stopActor(actor) {
       if (started.has(actor)) stopMember(actor);
     },
+    flushDecisions: () => decisions?.flush(),
     async stop() {
       if (stopped) return;
       stopped = true;
+      // The waiting decisions first, while the discovery actor still runs.
+      decisions?.flush();
       pods.stop();
       for (const actor of started) stopMember(actor);
       root.stop();

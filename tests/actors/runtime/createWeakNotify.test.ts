@@ -1,3 +1,4 @@
+import type { WeakNotifyDecisionsEvent } from '../../../src/machines/discoveryMachine.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
@@ -202,21 +203,26 @@ records('should record one diagnostic per weak notify: debug for delivered and s
 
 records('should show every decision to the inspector as an event naming its final state and path', async () => {
   const events: InspectionEvent[] = [];
-  const { view } = await setup({ inspect: (event) => void events.push(event) });
+  const { view, runtime } = await setup({ inspect: (event) => void events.push(event) });
   await view.sendWeakNotifyToLivePeer(PEER, 'x');
   await view.sendWeakNotifyToLivePeer('ghost', 'x');
   await view.notifyLivePeer(PEER, 'y', { autoRun: true });
-  const decided = events
-    .filter((e): e is Extract<InspectionEvent, { type: '@xstate.event' }> => e.type === '@xstate.event' && e.event.type === 'weakNotify.decided')
-    .map((e) => [e.event.state, e.event.outcome, e.event.autoRun, e.event.path, (e.actorRef as AnyActorRef).id]);
+  // Decisions reach the discovery actor in batches (`weakNotify.decisions`), in the order they were made.
+  const batches = (): Extract<InspectionEvent, { type: '@xstate.event' }>[] =>
+    events.filter((e): e is Extract<InspectionEvent, { type: '@xstate.event' }> => e.type === '@xstate.event' && e.event.type === 'weakNotify.decisions');
+  assert.is(batches().length, 0, 'queued: none sent during the notifies');
+  runtime.flushDecisions();
+  assert.is(batches().length, 1, 'the three in one event');
+  const all = batches().flatMap((e) => (e.event as unknown as WeakNotifyDecisionsEvent).decisions.map((d) => ({ d, actor: (e.actorRef as AnyActorRef).id })));
+  const decided = all.map(({ d, actor }) => [d.state, d.outcome, d.autoRun, d.path, actor]);
   const delivered = ['resolvingTarget', 'resolvingVisibility', 'checkingStore', 'checkingRelation', 'checkingLiveness', 'sending', 'delivered'];
   assert.equal(decided, [
     ['delivered', 'delivered', false, delivered, 'discovery'],
     ['skippedMissing', 'skipped-missing', false, ['resolvingTarget', 'skippedMissing'], 'discovery'],
     ['delivered', 'delivered', true, delivered, 'discovery'],
   ]);
-  const missing = events.find((e) => e.type === '@xstate.event' && e.event.type === 'weakNotify.decided' && e.event.outcome === 'skipped-missing');
-  assert.equal((missing as Extract<InspectionEvent, { type: '@xstate.event' }>).event.facts, { target: false }, 'the facts it saw, and no more');
+  const missing = all.find(({ d }) => d.outcome === 'skipped-missing')!.d;
+  assert.equal(missing.facts, { target: false }, 'the facts it saw, and no more');
   const podEvents = events.filter((e) => e.type === '@xstate.event' && e.event.type === 'pod.notify');
   assert.is(podEvents.length, 2, 'the inspector sees each notify reach the pod');
 });
