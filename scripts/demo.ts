@@ -7,9 +7,9 @@
  *
  * Usage: npm start [-- --keep] [-- --help]
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createFsPodStore, createPodRuntime, formatOutcome } from '../src/index.js';
 import { startOrchestrator, type PeerEnsureOutcome, type TicketToolMethod, type ToolCall } from '../src/tickets/index.js';
 
@@ -17,17 +17,25 @@ const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(
     [
-      'usage: npm start [-- --keep]',
+      'usage: npm start [-- --keep | --home DIR]',
       '',
       'Runs the podmesh demo in a new temporary workspace and prints a table of',
       'ticket events, the peer ensure result and the weak notify outcome of each.',
-      '  --keep   keep the temporary workspace (pods/ and tickets/) and print its path',
+      '  --keep       keep the temporary workspace (pods/ and tickets/) and print its path',
+      '  --home DIR   run in DIR instead and keep it, for `podmesh inspect --home DIR`',
+      '               (a DIR an earlier demo made is cleared first; any other non-empty DIR is refused)',
       '',
     ].join('\n'),
   );
   process.exit(0);
 }
-const unknown = args.filter((a) => a !== '--keep');
+const homeAt = args.indexOf('--home');
+const homeArg = homeAt === -1 ? undefined : args[homeAt + 1];
+if (homeAt !== -1 && (homeArg === undefined || homeArg.startsWith('-'))) {
+  process.stderr.write('podmesh demo: --home needs a folder (try --help)\n');
+  process.exit(2);
+}
+const unknown = args.filter((a, i) => a !== '--keep' && i !== homeAt && i !== homeAt + 1);
 if (unknown.length > 0) {
   process.stderr.write(`podmesh demo: unknown argument ${JSON.stringify(unknown[0])} (try --help)\n`);
   process.exit(2);
@@ -46,7 +54,24 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
-const base = await mkdtemp(join(tmpdir(), 'podmesh-demo-'));
+/** The demo's folder: a new temporary one, or `--home DIR` (cleared only when an earlier demo made it). */
+async function demoFolder(dir: string | undefined): Promise<string> {
+  if (dir === undefined) return mkdtemp(join(tmpdir(), 'podmesh-demo-'));
+  const path = resolve(dir);
+  const entries = await readdir(path).catch(() => [] as string[]);
+  if (entries.length > 0) {
+    if (!entries.includes(DEMO_MARKER)) {
+      process.stderr.write(`podmesh demo: ${path} is not empty and no earlier demo made it: choose another folder\n`);
+      process.exit(2);
+    }
+    await rm(path, { recursive: true, force: true });
+  }
+  await mkdir(path, { recursive: true });
+  await writeFile(join(path, DEMO_MARKER), 'made by npm start -- --home; cleared by the next one\n');
+  return path;
+}
+const DEMO_MARKER = '.podmesh-demo';
+const base = await demoFolder(homeArg);
 const workspaceRoot = join(base, 'yoi');
 await mkdir(workspaceRoot);
 const store = createFsPodStore(join(base, 'pods'));
@@ -114,6 +139,7 @@ try {
   process.stdout.write(out.join('\n') + '\n');
 } finally {
   await runtime.stop();
-  if (args.includes('--keep')) process.stdout.write(`kept ${base}\n`);
+  if (homeArg !== undefined) process.stdout.write(`kept ${base}: podmesh inspect --home ${homeArg}\n`);
+  else if (args.includes('--keep')) process.stdout.write(`kept ${base}\n`);
   else await rm(base, { recursive: true, force: true });
 }

@@ -1,5 +1,8 @@
 import type { AnyEventObject, InspectionEvent } from 'xstate';
+import type { DiagnosticRecord } from '../actors/runtime/createDiagnostics.js';
 import type {
+  DiagnosticEvent,
+  NoticeEvent,
   DecisionEvent,
   HelloEvent,
   InspectorEvent,
@@ -18,6 +21,14 @@ import { podViewOf } from './podViewOf.js';
 export const KEPT_DECISIONS = 10_000;
 /** Actors other than pods a runtime feed keeps for a page that connects later (the newest). */
 export const KEPT_ACTORS = 1000;
+/** Notices and diagnostics a runtime feed keeps for a page that connects later (the newest). */
+export const KEPT_NOTICES = 1000;
+export const KEPT_DIAGNOSTICS = 200;
+/** How often a watched runtime's diagnostics ring is read for new records. */
+export const DIAGNOSTICS_POLL_MS = 500;
+/** Characters of a notice's message the stream carries. */
+const NOTICE_CHARS = 2000;
+
 /** Characters of JSON an event's payload may take in the stream; a larger one is sent as `{ type, truncated: true }`. */
 export const EVENT_JSON_CHARS = 2000;
 /**
@@ -46,6 +57,17 @@ export interface RuntimeFeedOptions {
 export interface RuntimeFeed extends InspectorFeed {
   /** Give it to `createPodRuntime({ inspect })` (or `createActor(…, { inspect })`): it only queues the event. */
   readonly inspect: (event: InspectionEvent) => void;
+  /** Streams the new records of a runtime's diagnostics ring (read every {@link DIAGNOSTICS_POLL_MS} ms, off the notify path). */
+  watchDiagnostics(diagnostics: { recent(): readonly DiagnosticRecord[] }): void;
+}
+
+/** The ticket a ticket notice names (its `ticket: <id>` line), or null. */
+const ticketOf = (message: string): string | null => /(?:^|\n)ticket: ([^\n]{1,64})(?:\n|$)/.exec(message)?.[1] ?? null;
+
+/** Pushes `item` onto a ring kept to `limit` (the oldest go first). */
+function keep<T>(ring: T[], item: T, limit: number): void {
+  ring.push(item);
+  if (ring.length > limit) ring.splice(0, ring.length - limit);
 }
 
 const machineIdOf = (actor: InspectedActor): string | null =>
@@ -97,6 +119,9 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
   const decisions: (DecisionEvent | undefined)[] = new Array(KEPT_DECISIONS);
   let decisionCount = 0;
   const actors = new Map<string, XstateActorEvent>();
+  const notices: NoticeEvent[] = [];
+  const diagnosticsKept: DiagnosticEvent[] = [];
+  let diagnosticsTimer: NodeJS.Timeout | undefined;
   let charts: Record<string, unknown> | undefined;
   const seenLogic = new Map<string, { toJSON?(): unknown }>();
 
@@ -149,6 +174,20 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
               decisionCount += 1;
               if (listening) out.push(decision);
             }
+          } else if (type === 'pod.notify' && actor.logic?.id === 'pod') {
+            // A notice the pod received (the sender is not in the event: an in-process notify has no source actor).
+            const { message, autoRun } = event.event as unknown as { message: string; autoRun: boolean };
+            const notice: NoticeEvent = {
+              type: 'podmesh.notice',
+              at,
+              pod: actor.id,
+              from: (event.sourceRef as InspectedActor | undefined)?.id ?? null,
+              ticket: ticketOf(message),
+              autoRun: autoRun === true,
+              message: message.length > NOTICE_CHARS ? `${message.slice(0, NOTICE_CHARS)}…` : message,
+            };
+            keep(notices, notice, KEPT_NOTICES);
+            if (listening) out.push(notice);
           } else if (listening && actor.logic?.id !== 'pod') {
             // A pod's events show as its row; the others as xstate's event, bounded.
             out.push({ type: '@xstate.event', at, actorId: actor.id, sourceId: (event.sourceRef as InspectedActor | undefined)?.id ?? null, event: boundedEvent(event.event) });
@@ -195,7 +234,28 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
       const kept = Math.min(decisionCount, KEPT_DECISIONS);
       const out: InspectorEvent[] = [...actors.values()];
       for (let i = decisionCount - kept; i < decisionCount; i += 1) out.push(decisions[i % KEPT_DECISIONS]!);
-      return out;
+      return [...out, ...notices, ...diagnosticsKept];
+    },
+    watchDiagnostics(diagnostics) {
+      let lastSeq = 0;
+      if (diagnosticsTimer !== undefined) clearInterval(diagnosticsTimer);
+      diagnosticsTimer = setInterval(() => {
+        const fresh = diagnostics.recent().filter((record) => record.seq > lastSeq);
+        if (fresh.length === 0) return;
+        lastSeq = fresh.at(-1)!.seq;
+        const events = fresh.map(
+          (record): DiagnosticEvent => ({
+            type: 'podmesh.diagnostic',
+            at: record.at,
+            level: record.level,
+            message: `${record.scope}: ${record.message}`,
+            fields: record.fields as Record<string, unknown>,
+          }),
+        );
+        for (const event of events) keep(diagnosticsKept, event, KEPT_DIAGNOSTICS);
+        for (const listener of listeners) listener(events);
+      }, DIAGNOSTICS_POLL_MS);
+      diagnosticsTimer.unref();
     },
     subscribe(listener) {
       // Whatever is queued now belongs to the state the page is about to read.
@@ -205,6 +265,7 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
     },
     close() {
       closed = true;
+      if (diagnosticsTimer !== undefined) clearInterval(diagnosticsTimer);
       if (scheduled !== undefined) clearImmediate(scheduled);
       scheduled = undefined;
       raw = [];

@@ -1,4 +1,5 @@
 import type { InspectionEvent } from 'xstate';
+import type { DiagnosticRecord } from '../actors/runtime/createDiagnostics.js';
 import { createRuntimeFeed, type RuntimeFeed } from './createRuntimeFeed.js';
 import { startInspectorServer } from './startInspectorServer.js';
 
@@ -21,6 +22,8 @@ export interface RuntimeInspector {
   readonly port: number;
   /** The feed behind the page, for a program that reads the stream itself. */
   readonly feed: RuntimeFeed;
+  /** Also streams `runtime`'s diagnostics ring to the page (`inspector.watch(runtime)` after `createPodRuntime`). */
+  watch(runtime: { readonly diagnostics: { recent(): readonly DiagnosticRecord[] } }): void;
   /** Stops the server and the feed. */
   close(): Promise<void>;
 }
@@ -42,6 +45,7 @@ export async function createRuntimeInspector(options: RuntimeInspectorOptions = 
     url: server.url,
     port: server.port,
     feed,
+    watch: (runtime) => feed.watchDiagnostics(runtime.diagnostics),
     async close() {
       await server.close();
       feed.close();

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPodRuntime } from '../../src/actors/runtime/createPodRuntime.js';
-import type { DecisionEvent, HelloEvent, PodEvent, PodsEvent } from '../../src/core/inspectorProtocol.js';
+import type { DecisionEvent, DiagnosticEvent, HelloEvent, NoticeEvent, PodEvent, PodsEvent } from '../../src/core/inspectorProtocol.js';
 import { createRuntimeInspector, KEPT_DECISIONS } from '../../src/inspector/index.js';
 import { readEventStream } from './readEventStream.js';
 
@@ -42,6 +42,33 @@ test('should stream hello, pods and a weak notify decision with its path and out
       assert.is(missing.outcome, skipped.type);
       // Not the whole context: no event carries the buffer's notices.
       assert.not.ok(JSON.stringify(stream.events).includes('[Notification]'), 'no notice text in the stream');
+    } finally {
+      await stream.close();
+    }
+  } finally {
+    await runtime.stop();
+    await inspector.close();
+  }
+});
+
+test('should stream the notices pods receive (with the ticket a ticket notice names) and the diagnostics ring of a watched runtime', async () => {
+  const inspector = await createRuntimeInspector();
+  const runtime = createPodRuntime({ inspect: inspector.inspect });
+  inspector.watch(runtime);
+  try {
+    await runtime.spawnPod({ name: 'alpha' });
+    await runtime.spawnPod({ name: 'beta' });
+    await runtime.discovery('alpha').registerPeer('beta');
+    const stream = await readEventStream(`${inspector.url}api/events`);
+    try {
+      await runtime.discovery('alpha').sendWeakNotifyToLivePeer('beta', 'Ticket event notice\nticket: T-7\nstate: ready');
+      const notice = (await stream.waitFor((e) => e.type === 'podmesh.notice')) as NoticeEvent;
+      assert.equal([notice.pod, notice.ticket, notice.autoRun], ['beta', 'T-7', false]);
+      assert.match(notice.message, /^Ticket event notice\n/);
+      await runtime.discovery('alpha').sendWeakNotifyToLivePeer('nobody', 'x');
+      const diagnostic = (await stream.waitFor((e) => e.type === 'podmesh.diagnostic' && e.message.includes('skipped-missing'), 5_000)) as DiagnosticEvent;
+      assert.is(diagnostic.level, 'debug');
+      assert.is(diagnostic.fields?.peer, 'nobody');
     } finally {
       await stream.close();
     }
