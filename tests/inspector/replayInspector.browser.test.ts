@@ -72,8 +72,12 @@ test('should step forward and back, play and pause through a recorded trace', as
 
     // No failed invariant in this trace: the control says so and stays put.
     await page.getByTestId('replay-first-failure').click();
-    await page.locator('[data-testid="invariant-message"][data-found="false"]').waitFor();
+    const none = page.locator('[data-testid="invariant-message"][data-found="false"]');
+    await none.waitFor();
     assert.is(await shownStep(watched), held);
+    // Good news is not drawn as a failure: green, not the failure's red.
+    assert.match((await none.textContent()) ?? '', /No invariant failed in steps 0–400/);
+    assert.is(await none.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).color), 'rgb(46, 125, 50)');
     await watched.screenshot('replay');
     watched.assertClean();
   } finally {
@@ -104,6 +108,7 @@ test('should jump to the first failed invariant of a trace', async ({ browser })
     await waitFor(async () => (await shownStep(watched)) === FAILED_STEP, PAGE_TIMEOUT_MS, `jumped to step ${FAILED_STEP}`);
     const message = page.locator('[data-testid="invariant-message"][data-found="true"]');
     await message.waitFor();
+    assert.is(await message.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).color), 'rgb(198, 40, 40)', 'a real failure is red');
     assert.match((await message.textContent()) ?? '', new RegExp(`Step ${FAILED_STEP}: notices-arrive failed`));
     await page.getByTestId('tab-replay').click();
     await page.locator('[data-testid="step-invariant"][data-ok="false"]').waitFor();

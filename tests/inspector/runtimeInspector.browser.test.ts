@@ -14,6 +14,15 @@ import { repoRoot, waitFor } from '../support/podProcess.js';
 /** The built page (`npm test` builds first); the source folder holds only its sources. */
 const pageDir = join(repoRoot, 'dist', 'inspector', 'page');
 
+/** Whether the drawn box of state `id` in `chart` lies inside the chart's pane (what a person can see without panning). */
+async function insidePane(chart: import('playwright-core').Locator, id: string): Promise<boolean> {
+  return chart.evaluate((svg, stateId) => {
+    const box = svg.querySelector(`[data-testid="chart-state"][data-state-id="${stateId}"] > rect.box`)?.getBoundingClientRect();
+    const pane = svg.parentElement!.getBoundingClientRect();
+    return box !== undefined && box.width > 0 && box.left >= pane.left - 1 && box.right <= pane.right + 1 && box.top >= pane.top - 1 && box.bottom <= pane.bottom + 1;
+  }, id);
+}
+
 const embedded = browserSuite('createRuntimeInspector on an embedded runtime (Chromium)');
 const test = chromiumAvailable() ? embedded : embedded.skip;
 
@@ -68,6 +77,8 @@ test('should list a weak notify decision and draw its path through weakNotifyMac
     // The badges number the states in the order the decision passed them.
     const badges = await chart.locator('[data-testid="path-order"] text').allTextContents();
     assert.equal(badges.map(Number).sort((a, b) => a - b), path.map((_, i) => i + 1));
+    // The pane is fitted to the path: every state it passed is inside the chart's pane, not scrolled off.
+    for (const state of path) assert.ok(await insidePane(chart, `weakNotify.${state}`), `${state} in view`);
     await watched.screenshot('decision-path');
 
     // The delivered one: the path runs through every check to delivered.
@@ -85,6 +96,15 @@ test('should list a weak notify decision and draw its path through weakNotifyMac
     // The statecharts tab draws every machine the hello named.
     await page.getByTestId('tab-charts').click();
     await page.locator('svg[data-testid="statechart"]:visible').first().waitFor();
+    // The whole chart fits its pane on first show (the root state's box is inside it), and zooming changes the view.
+    const shownChart = page.locator('svg[data-testid="statechart"]:visible').first();
+    const machine = (await shownChart.getAttribute('data-machine')) ?? '';
+    assert.ok(await insidePane(shownChart, machine), `the root of ${machine} fits its pane`);
+    const fitted = await shownChart.getAttribute('viewBox');
+    await page.getByRole('button', { name: 'zoom in' }).locator('visible=true').click();
+    assert.is.not(await shownChart.getAttribute('viewBox'), fitted, 'zoom in changed the view');
+    await page.getByRole('button', { name: 'fit the whole chart' }).locator('visible=true').click();
+    assert.is(await shownChart.getAttribute('viewBox'), fitted, 'fit restored it');
     await watched.screenshot('statechart');
     watched.assertClean();
   } finally {

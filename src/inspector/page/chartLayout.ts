@@ -39,8 +39,13 @@ export interface ChartLayout {
   readonly edges: readonly PlacedEdge[];
 }
 
-/** Width of a character at the chart's font size, a safe over-estimate for system sans-serif at 12px. */
-export const CHAR_WIDTH = 6.8;
+/** Width of a character at the chart's font size, a safe over-estimate for system sans-serif at 12px (used where text cannot be measured). */
+export const CHAR_WIDTH = 7.4;
+/** The fonts chartSvg.ts draws with: a state's name, and every other line (details, transition labels). */
+export const NAME_FONT = '600 12px system-ui, sans-serif';
+export const DETAIL_FONT = '11px system-ui, sans-serif';
+/** Space left and right of a state's text inside its box (the final marker's inner border included). */
+const BOX_PADDING = 14;
 /** Height of one text line in the chart. */
 export const LINE_HEIGHT = 15;
 const INITIAL = 'initial:';
@@ -64,9 +69,23 @@ export function shortEvent(event: string): string {
   return event.replace(/^xstate\.(done|error)\.actor\..+$/, 'xstate.$1.actor.*') || '(any)';
 }
 
-/** A state's name line: its key, final states marked. */
+/** A state's name line: its key (a final state is marked by its double border, not by its name). */
 export function stateTitle(state: ChartState): string {
-  return state.type === 'final' ? `${state.key} (final)` : state.key;
+  return state.key;
+}
+
+let measurer: CanvasRenderingContext2D | null | undefined;
+
+/**
+ * The drawn width of `text` in `font`, measured with a canvas (the page's own
+ * fonts, so boxes fit what the SVG draws), 5% to spare; a generous
+ * per-character width where there is no canvas.
+ */
+export function measureText(text: string, font: string): number {
+  if (measurer === undefined) measurer = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+  if (!measurer) return text.length * CHAR_WIDTH;
+  measurer.font = font;
+  return Math.ceil(measurer.measureText(text).width * 1.05);
 }
 
 /** The lines of a transition's label: event, `[guard]`, `/ actions`. */
@@ -87,12 +106,20 @@ export function stateLines(state: ChartState, internal: readonly ChartEdge[] = [
   return lines;
 }
 
-const textWidth = (lines: readonly string[]): number => Math.max(...lines.map((line) => line.length)) * CHAR_WIDTH + 12;
+/** Width of a transition label's lines (drawn in {@link DETAIL_FONT}, 3px in from its box's left). */
+const labelWidth = (lines: readonly string[]): number => Math.max(...lines.map((line) => measureText(line, DETAIL_FONT))) + 10;
+
+/** Width a state's box needs for its name and detail lines. */
+function boxWidth(state: ChartState, details: readonly string[]): number {
+  const widths = [measureText(stateTitle(state), NAME_FONT), ...details.map((line) => measureText(line, DETAIL_FONT))];
+  return Math.max(...widths) + 2 * BOX_PADDING + (state.type === 'final' ? 6 : 0);
+}
 
 function toElk(state: ChartState, internal: ReadonlyMap<string, ChartEdge[]>): ElkNode {
-  const lines = [stateTitle(state), ...stateLines(state, internal.get(state.id))];
+  const details = stateLines(state, internal.get(state.id));
+  const lines = [stateTitle(state), ...details];
   if (state.children.length === 0) {
-    return { id: state.id, width: Math.max(80, textWidth(lines)), height: 14 + lines.length * LINE_HEIGHT };
+    return { id: state.id, width: Math.max(80, boxWidth(state, details)), height: 16 + lines.length * LINE_HEIGHT };
   }
   const children = state.children.map((child) => toElk(child, internal));
   if (state.initial) children.unshift({ id: INITIAL + state.id, width: 12, height: 12 });
@@ -102,7 +129,7 @@ function toElk(state: ChartState, internal: ReadonlyMap<string, ChartEdge[]>): E
     layoutOptions: {
       'elk.padding': `[top=${14 + lines.length * LINE_HEIGHT},left=14,bottom=14,right=14]`,
       'elk.nodeSize.constraints': 'MINIMUM_SIZE',
-      'elk.nodeSize.minimum': `(${textWidth(lines)}, 40)`,
+      'elk.nodeSize.minimum': `(${boxWidth(state, details)}, 40)`,
     },
   };
 }
@@ -119,7 +146,7 @@ export async function layoutChart(model: ChartModel): Promise<ChartLayout> {
   const internal = internalEdges(model);
   const edges: ElkExtendedEdge[] = model.edges.filter((edge) => !edge.internal).map((edge) => {
     const lines = edgeLines(edge);
-    return { id: edge.id, sources: [edge.source], targets: [edge.target], labels: [{ text: lines.join('\n'), width: textWidth(lines), height: lines.length * LINE_HEIGHT }] };
+    return { id: edge.id, sources: [edge.source], targets: [edge.target], labels: [{ text: lines.join('\n'), width: labelWidth(lines), height: lines.length * LINE_HEIGHT }] };
   });
   for (const state of model.states.values()) {
     if (state.initial && state.children.length > 0) edges.push({ id: `${INITIAL}${state.id}>`, sources: [INITIAL + state.id], targets: [state.initial] });

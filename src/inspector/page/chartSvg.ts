@@ -22,7 +22,7 @@ let charts = 0;
 const STYLE = `
 .st rect{fill:#fff;stroke:#5b6472;stroke-width:1.2}
 .st.compound>rect.box{fill:#f5f7fa}
-.st.final>rect{stroke:#333}
+.st.final>rect{stroke:#333;stroke-width:1.4}
 .st[data-active="true"]>rect.box{fill:#e4f2ff;stroke:#1565c0;stroke-width:2.4}
 .st.compound[data-active="true"]>rect.box{fill:#f0f7ff}
 .st text{font:12px system-ui,sans-serif;fill:#1d232b}
@@ -63,6 +63,9 @@ export function renderChart(layout: ChartLayout, highlight: ChartHighlight = {},
     'aria-label': `statechart ${title}`,
     'data-testid': 'statechart',
     'data-machine': layout.model.machineId,
+    // The whole chart's size: a pane may zoom the viewBox, an export puts it back.
+    'data-width': width,
+    'data-height': height,
   });
   svg.append(
     s('title', {}, `statechart ${title}`),
@@ -85,6 +88,7 @@ export function renderChart(layout: ChartLayout, highlight: ChartHighlight = {},
       'data-active': isActive ? 'true' : 'false',
       transform: `translate(${placed.x.toFixed(1)},${placed.y.toFixed(1)})`,
     });
+    if (state.type === 'final') g.append(s('title', {}, `${state.key} (final state)`));
     g.append(s('rect', { class: 'box', width: placed.width, height: placed.height, rx: 8 }));
     if (state.type === 'final') g.append(s('rect', { x: 3, y: 3, width: placed.width - 6, height: placed.height - 6, rx: 6, fill: 'none' }));
     const lines = stateLines(state, internal.get(state.id));
@@ -125,7 +129,16 @@ export function renderChart(layout: ChartLayout, highlight: ChartHighlight = {},
 
 /** Offers the SVG as a file download (a Blob URL: nothing leaves the page). */
 export function downloadSvg(svg: SVGSVGElement, name: string): void {
-  const text = `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(svg)}`;
+  // The whole chart at its natural size, whatever part of it the pane shows.
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  const { width, height } = svg.dataset;
+  if (width && height) {
+    copy.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    copy.setAttribute('width', width);
+    copy.setAttribute('height', height);
+  }
+  copy.removeAttribute('style');
+  const text = `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}`;
   const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
   const link = document.createElement('a');
   link.href = url;

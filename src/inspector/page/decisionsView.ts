@@ -46,6 +46,13 @@ export function createDecisionsView(store: InspectorStore, replay: boolean): Vie
         h('span', { class: 'outcome-chip', style: `--c:${OUTCOME_COLOURS[d.outcome] ?? '#888'}` }, d.outcome),
       );
     },
+    empty() {
+      if (store.decisions.length > 0) return 'No decision matches these filters.';
+      if (replay) return 'No weak notify decided up to this step yet: step forward or play.';
+      if (store.hello?.mode === 'home')
+        return 'A home’s feed carries no decisions: they are made inside a runtime. Watch one with createRuntimeInspector(), or replay a recorded simulation (podmesh inspect run.jsonl).';
+      return 'No decisions yet — send a weak notify (discovery.sendWeakNotifyToLivePeer) and it shows here.';
+    },
     onChoose(item) {
       selected = item.seq;
       list.refresh();
@@ -53,8 +60,8 @@ export function createDecisionsView(store: InspectorStore, replay: boolean): Vie
     },
   });
 
-  const summary = h('div', { class: 'decision-summary', 'data-testid': 'decision-details' }, h('p', { class: 'muted' }, 'Select a decision to see its path.'));
-  const chart = createChartPanel('export-decision-svg');
+  const summary = h('div', { class: 'decision-summary', 'data-testid': 'decision-details' }, h('p', { class: 'muted' }, 'Select a decision to see the path it took through weakNotifyMachine, its facts and its reason.'));
+  const chart = createChartPanel('export-decision-svg', 'The selected decision’s path is drawn here.');
   const element = h(
     'section',
     { class: 'view decisions-view', 'aria-label': 'decisions' },
@@ -118,7 +125,8 @@ export function createDecisionsView(store: InspectorStore, replay: boolean): Vie
     }
     const model = withPath(base, d.path);
     const ids = d.path.map((name) => findState(model, name)?.id).filter((id): id is string => id !== undefined);
-    void chart.show(model, { path: ids });
+    // Fitted to the path, so the states it passed are in view however large the chart is.
+    void chart.show(model, { path: ids }, undefined, { ids });
   }
 
   for (const control of [outcome, pod, ticket]) control.addEventListener(control === outcome ? 'change' : 'input', drawList);

@@ -23,6 +23,13 @@ function cell(pod: PodView, column: Column): string {
   return value === null ? '–' : String(value);
 }
 
+/** What a cell shows: a long workspace path by its last folder (its start is the same for every pod); the title has it all. */
+function shown(column: Column, value: string): string {
+  if (column !== 'workspace' || value.length <= 14) return value;
+  const last = value.replace(/\/+$/, '').split('/').pop();
+  return last ? `…/${last}` : value;
+}
+
 function sortKey(pod: PodView, column: Column): string | number {
   if (column === 'peers') return pod.peers.length;
   const value = pod[column];
@@ -73,8 +80,16 @@ export function createPodsView(store: InspectorStore): View {
       COLUMNS.forEach((column, i) => {
         const span = row.children[i] as HTMLElement;
         const value = cell(pod, column);
-        if (span.textContent !== value) span.textContent = value;
+        const text = shown(column, value);
+        if (span.textContent !== text) {
+          span.textContent = text;
+          // A cut-off name, role or workspace can be read in full on hover.
+          if (column === 'name' || column === 'role' || column === 'workspace') span.title = value;
+        }
       });
+    },
+    empty() {
+      return store.pods.size > 0 ? 'No pod matches these filters.' : 'No pods yet — start one (podmesh pod start <name>) and it shows here.';
     },
     onChoose(pod) {
       selected = pod.name;
@@ -83,8 +98,8 @@ export function createPodsView(store: InspectorStore): View {
     },
   });
 
-  const details = h('div', { class: 'pod-details', 'data-testid': 'pod-details' }, h('p', { class: 'muted' }, 'Select a pod.'));
-  const chart = createChartPanel('export-pod-svg');
+  const details = h('div', { class: 'pod-details', 'data-testid': 'pod-details' }, h('p', { class: 'muted' }, 'Select a pod to see its details and podMachine in its current state.'));
+  const chart = createChartPanel('export-pod-svg', 'podMachine is drawn here, in the selected pod’s state.');
   const element = h(
     'section',
     { class: 'view pods-view', 'aria-label': 'pods' },
@@ -179,7 +194,14 @@ export function createPodsView(store: InspectorStore): View {
       ),
     );
     const model = podChart(store.hello);
-    void chart.show(model, model ? { active: activeIds(model, podStateValue(pod)) } : {}, model ? undefined : 'The stream named no pod machine.');
+    if (!model) {
+      void chart.show(null, {}, 'The stream named no pod machine.');
+      return;
+    }
+    // Shown around the pod's state, with its neighbours: the whole of podMachine is unreadable in this pane.
+    const active = activeIds(model, podStateValue(pod));
+    const deepest = [...active].reduce((a, b) => (b.split('.').length > a.split('.').length ? b : a));
+    void chart.show(model, { active }, `${pod.name} is in ${deepest.slice(model.root.id.length + 1) || deepest} (highlighted) · Fit shows all of podMachine`, { ids: [deepest], context: 200 });
   }
 
   for (const control of [status, role, workspace]) control.addEventListener('change', recompute);

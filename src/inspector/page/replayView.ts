@@ -115,7 +115,9 @@ export function createReplay(store: InspectorStore, changed: () => void): Replay
     failure.hidden = false;
     if (failureAt === null) {
       failure.dataset.found = 'false';
-      failure.textContent = `No failed invariant in ${steps.length} steps${loading ? ' read so far' : ''}.`;
+      // Good news, not an error: drawn as a pass (green), never in the failure's red.
+      const last = steps[steps.length - 1]?.step ?? 0;
+      failure.textContent = `✓ No invariant failed in steps 0–${last}${loading ? ' (read so far)' : ''}.`;
       return;
     }
     const invariant = failed(steps[failureAt]!)!;
@@ -189,7 +191,8 @@ export function createReplay(store: InspectorStore, changed: () => void): Replay
     sink,
     finished(error) {
       loading = false;
-      status.textContent = error ? `trace failed: ${error.message}` : `${steps.length.toLocaleString()} steps loaded`;
+      const last = steps[steps.length - 1]?.step ?? 0;
+      status.textContent = error ? `trace failed: ${error.message}` : `trace loaded: steps 0–${last.toLocaleString()}`;
       status.dataset.state = error ? 'failed' : 'loaded';
       drawBar();
     },

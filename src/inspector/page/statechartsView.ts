@@ -14,9 +14,10 @@ export function createStatechartsView(store: InspectorStore): View {
   function draw(): void {
     const model = chartModels(store.hello).get(machine.value) ?? null;
     const inferred = model?.edges.some((edge) => edge.kind === 'inferred');
+    const legend = '● initial state · double border: final state';
     const note = inferred
-      ? 'Dashed: an eventless transition inferred from state order (xstate’s toJSON() leaves `always` out).'
-      : undefined;
+      ? `${legend} · dashed: an eventless transition inferred from state order (xstate’s toJSON() leaves \`always\` out).`
+      : legend;
     void chart.show(model, {}, model ? note : 'The stream named no machines.');
   }
   machine.addEventListener('change', draw);

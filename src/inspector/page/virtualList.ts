@@ -15,6 +15,8 @@ export interface VirtualListOptions<T> {
   readonly render: (row: HTMLElement, item: T, index: number) => void;
   /** A row was clicked or chosen with Enter. */
   readonly onChoose?: (item: T) => void;
+  /** What the list says when it has no items (asked each time it is drawn empty). */
+  readonly empty?: () => string;
 }
 
 /** A virtual list; see the module comment. */
@@ -32,7 +34,8 @@ const OVERSCAN = 6;
 /** Creates a virtual list. */
 export function createVirtualList<T>(options: VirtualListOptions<T>): VirtualList<T> {
   const spacer = h('div', { class: 'vlist-spacer' });
-  const viewport = h('div', { class: 'vlist', tabindex: 0, role: 'list', ...options.attrs }, spacer);
+  const hint = h('p', { class: 'vlist-empty muted', hidden: true });
+  const viewport = h('div', { class: 'vlist', tabindex: 0, role: 'list', ...options.attrs }, spacer, hint);
   const pool: HTMLElement[] = [];
   let items: readonly T[] = [];
   let queued = false;
@@ -43,6 +46,8 @@ export function createVirtualList<T>(options: VirtualListOptions<T>): VirtualLis
     const first = Math.max(0, Math.floor(viewport.scrollTop / options.rowHeight) - OVERSCAN);
     const last = Math.min(items.length, Math.ceil((viewport.scrollTop + height) / options.rowHeight) + OVERSCAN);
     spacer.style.height = `${items.length * options.rowHeight}px`;
+    hint.hidden = items.length > 0 || !options.empty;
+    if (!hint.hidden) hint.textContent = options.empty!();
     const count = Math.max(0, last - first);
     while (pool.length < count) {
       const row = h('div', { class: 'vlist-row', role: 'listitem', tabindex: -1 });
