@@ -79,6 +79,8 @@ export interface DecisionEvent {
   /** The states it passed, first to last (the final state included). */
   readonly path: readonly string[];
   readonly facts: Readonly<Record<string, unknown>>;
+  /** The ticket the notify was about, when its caller named one (added within version 1: optional). */
+  readonly ticket?: string;
 }
 
 /** A notice a pod accepted (a ticket notice names its ticket). Message bounded to 2,000 characters. */

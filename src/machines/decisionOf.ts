@@ -13,5 +13,6 @@ export function decisionOf(decided: WeakNotifyDecidedEvent, at: number): Decisio
     outcome: decided.outcome,
     path: decided.path,
     facts: decided.facts as Record<string, unknown>,
+    ...(decided.ticket === undefined ? {} : { ticket: decided.ticket }),
   };
 }

@@ -43,6 +43,8 @@ export interface WeakNotifyDecidedEvent {
   readonly path: readonly string[];
   /** The facts the decision saw (a fact it did not need is absent): why it ended where it did. */
   readonly facts: PartialWeakNotifyFacts;
+  /** The ticket the notify was about, when its caller named one (a ticket lifecycle notice). */
+  readonly ticket?: string;
 }
 
 /**

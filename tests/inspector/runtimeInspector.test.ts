@@ -61,7 +61,9 @@ test('should stream the notices pods receive (with the ticket a ticket notice na
     await runtime.discovery('alpha').registerPeer('beta');
     const stream = await readEventStream(`${inspector.url}api/events`);
     try {
-      await runtime.discovery('alpha').sendWeakNotifyToLivePeer('beta', 'Ticket event notice\nticket: T-7\nstate: ready');
+      await runtime.discovery('alpha').sendWeakNotifyToLivePeer('beta', 'Ticket event notice\nticket: T-7\nstate: ready', { fields: { ticket: 'T-7' } });
+      const decision = (await stream.waitFor((e) => e.type === 'podmesh.decision')) as DecisionEvent;
+      assert.is(decision.ticket, 'T-7', 'the ticket its caller named, for the page to filter by');
       const notice = (await stream.waitFor((e) => e.type === 'podmesh.notice')) as NoticeEvent;
       assert.equal([notice.pod, notice.ticket, notice.autoRun], ['beta', 'T-7', false]);
       assert.match(notice.message, /^Ticket event notice\n/);

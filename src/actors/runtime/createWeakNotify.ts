@@ -40,9 +40,11 @@ export interface WeakNotifyDeps {
 }
 
 /** A decision as the discovery actor is told of it; only the facts it needed. */
-function decidedEvent({ self, peer, autoRun }: Attempt, decision: WeakNotifyDecision): WeakNotifyDecidedEvent {
+function decidedEvent({ self, peer, autoRun }: Attempt, decision: WeakNotifyDecision, fields: DiagnosticFields | undefined): WeakNotifyDecidedEvent {
   const facts = Object.fromEntries(Object.entries(decision.facts).filter(([, value]) => value !== undefined));
-  return { type: 'weakNotify.decided', self, peer, autoRun, state: decision.state, outcome: decision.outcome.type, path: weakNotifyPath(decision), facts };
+  // The ticket a caller named (the orchestrator's ticket notices do), so an inspector can filter by it.
+  const ticket = typeof fields?.ticket === 'string' ? { ticket: fields.ticket } : {};
+  return { type: 'weakNotify.decided', self, peer, autoRun, state: decision.state, outcome: decision.outcome.type, path: weakNotifyPath(decision), facts, ...ticket };
 }
 
 /** One notify on its way: what the fact gatherers read and leave for each other. */
@@ -178,7 +180,7 @@ export function createWeakNotify(deps: WeakNotifyDeps): NotifyLivePeer {
       decision = { state: 'sendFailed', outcome: { type: 'send-failed', error: line }, facts: {}, checked: 0 };
     }
     recordDiagnostic(attempt, decision, options?.fields);
-    if (deps.report !== undefined) deps.report(decidedEvent(attempt, decision));
+    if (deps.report !== undefined) deps.report(decidedEvent(attempt, decision, options?.fields));
     return decision.outcome;
   };
 }

@@ -41,11 +41,12 @@ export function outcomeReason(decision: DecisionEvent): string {
 }
 
 /**
- * Whether a decision concerns `ticket`. The v1 DecisionEvent has no ticket
- * field, so a `ticket` fact is used when a producer adds one, else any fact
- * whose text names the ticket.
+ * Whether a decision concerns `ticket`: its `ticket` (set when the notify's
+ * caller named one, as the orchestrator does), else a `ticket` fact a
+ * producer added, else any fact whose text names the ticket.
  */
 export function decisionHasTicket(decision: DecisionEvent, ticket: string): boolean {
+  if (typeof decision.ticket === 'string') return decision.ticket.includes(ticket);
   const facts = decision.facts;
   if (typeof facts.ticket === 'string') return facts.ticket.includes(ticket);
   return Object.values(facts).some((value) => value !== undefined && value !== null && text(value).includes(ticket));
