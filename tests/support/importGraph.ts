@@ -52,6 +52,7 @@ export const ROOMS: readonly Room[] = [
   { name: 'process', rank: 3, folder: 'src/actors/process/' },
   { name: 'tickets', rank: 3, folder: 'src/tickets/' },
   { name: 'testing', rank: 3, folder: 'src/testing/' },
+  { name: 'nats', rank: 3, folder: 'src/actors/nats/' },
   { name: 'simulation', rank: 4, folder: 'src/simulation/' },
   { name: 'inspector', rank: 4, folder: 'src/inspector/' },
   { name: 'cli', rank: 5, folder: 'src/cli/' },
