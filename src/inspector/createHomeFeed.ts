@@ -1,5 +1,7 @@
+import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
+import { isValidPodName } from '../core/validatePodName.js';
 import { errorLine } from '../core/text.js';
 import { INSPECTOR_PROTOCOL_VERSION, type HelloEvent, type InspectorEvent, type PodView } from '../core/inspectorProtocol.js';
 import type { PodMetadata } from '../core/types.js';
@@ -25,6 +27,12 @@ export interface HomeFeedOptions {
 
 /** Gap between a pod's connection ending and the look at what became of it (its socket is removed just after). */
 const AFTER_CLOSE_MS = 100;
+/** The files whose change is worth reading a pod again: its record, its socket, its process file. */
+const WATCHED_FILES = new Set(['metadata.json', 'sock', 'process.json']);
+/** How long a burst of watched changes settles before the marked pods are read. */
+const WATCH_SETTLE_MS = 100;
+/** With both folders watched, quiet pods' sockets are also stat'ed every this many listings (a missed event). */
+const QUIET_EVERY = 15;
 
 const ACTIVITIES = new Set(['idle', 'running', 'paused']);
 
@@ -63,9 +71,11 @@ async function inWaves<T>(items: readonly T[], work: (item: T) => Promise<void>)
  * One connection per live pod stays open and the snapshot the pod pushes on
  * every change of status or activity updates its row at once (a connection
  * that ends is looked at again after {@link AFTER_CLOSE_MS} ms). Every
- * `relistMs` the names are listed (two `readdir`s) and pods that are not live
- * are looked at (a `stat` of the socket; a socket that appears is connected
- * to). Every `refreshMs` the live pods are pinged for their queued, dropped
+ * `relistMs` the names are listed (two `readdir`s). A pod whose record,
+ * socket or process file changes is read again (the home's `pods/` and the
+ * runtime dir are watched, `fs.watch` recursive), so a stopped pod's peers
+ * stay true; a stat of quiet pods' sockets catches a missed event every
+ * {@link QUIET_EVERY} listings (every listing when a folder cannot be watched). Every `refreshMs` the live pods are pinged for their queued, dropped
  * and turn counts and their records read, 32 at a time.
  */
 export async function createHomeFeed(options: HomeFeedOptions): Promise<InspectorFeed> {
@@ -141,6 +151,37 @@ export async function createHomeFeed(options: HomeFeedOptions): Promise<Inspecto
   };
   const unsubscribeSnapshots = transport.onSnapshot(onSnapshot);
 
+  // Changes in the home are heard, not polled: a record written (peers, children) or a socket that comes
+  // or goes marks its pod, and marked pods are read again shortly after (one read per burst of changes).
+  const marked = new Set<string>();
+  const readMarked = async (): Promise<void> => {
+    const names = [...marked];
+    marked.clear();
+    await inWaves(names, read);
+  };
+  const mark = (filename: string | null): void => {
+    const parts = filename?.split(sep) ?? [];
+    const name = parts[0];
+    // Only what changes a row: a record, a socket, a process file, a pod's folder. A live pod refreshes its
+    // lock every second: those events must not become a read per pod per second.
+    if (parts.length > 2 || (parts.length === 2 && !WATCHED_FILES.has(parts[1]!))) return;
+    if (name === undefined || closed || !isValidPodName(name) || name.startsWith('.')) return;
+    if (marked.size === 0) later(WATCH_SETTLE_MS, () => void readMarked().catch((error) => warn('could not read changed pods', error)));
+    marked.add(name);
+  };
+  const watchers: FSWatcher[] = [];
+  for (const folder of [join(home, 'pods'), runtimeDir]) {
+    try {
+      const watcher = watch(folder, { recursive: true }, (_event, filename) => mark(typeof filename === 'string' ? filename : null));
+      watcher.on('error', () => watcher.close());
+      watcher.unref();
+      watchers.push(watcher);
+    } catch {
+      // Not there yet (no pod started) or not watchable: the periodic listing still finds what changed.
+    }
+  }
+  let relists = 0;
+
   const relist = async (): Promise<void> => {
     const names = await knownPodNames(source);
     const known = new Set(names);
@@ -152,6 +193,9 @@ export async function createHomeFeed(options: HomeFeedOptions): Promise<Inspecto
     const fresh = names.filter((name) => !rows.has(name));
     const quiet = names.filter((name) => rows.get(name)?.status !== undefined && rows.get(name)!.status !== 'live');
     await inWaves(fresh, read);
+    // A missed watch event is caught up here, but rarely: a stat per quiet pod every QUIET_EVERY lists.
+    relists += 1;
+    if (watchers.length === 2 && relists % QUIET_EVERY !== 0) return;
     await inWaves(quiet, async (name) => {
       const row = rows.get(name);
       if (row === undefined) return;
@@ -203,6 +247,7 @@ export async function createHomeFeed(options: HomeFeedOptions): Promise<Inspecto
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       unsubscribeSnapshots();
+      for (const watcher of watchers) watcher.close();
       listeners.clear();
       transport.close();
       await Promise.allSettled([...reading.values()]);

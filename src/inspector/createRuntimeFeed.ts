@@ -1,5 +1,6 @@
 import type { AnyEventObject, InspectionEvent } from 'xstate';
 import type { DiagnosticRecord } from '../actors/runtime/createDiagnostics.js';
+import type { PodMetadata, PodMetadataStore } from '../core/types.js';
 import type {
   DiagnosticEvent,
   NoticeEvent,
@@ -57,6 +58,12 @@ export interface RuntimeFeedOptions {
 export interface RuntimeFeed extends InspectorFeed {
   /** Give it to `createPodRuntime({ inspect })` (or `createActor(…, { inspect })`): it only queues the event. */
   readonly inspect: (event: InspectionEvent) => void;
+  /**
+   * Fills the rows' role, workspace, peers and children from a runtime's
+   * store, when it reads without a promise (`readNow`: the memory store);
+   * other stores leave them empty (a read per row change would be I/O per notify).
+   */
+  watchStore(store: Pick<PodMetadataStore, 'readNow'>): void;
   /** Streams the new records of a runtime's diagnostics ring (read every {@link DIAGNOSTICS_POLL_MS} ms, off the notify path). */
   watchDiagnostics(diagnostics: { recent(): readonly DiagnosticRecord[] }): void;
 }
@@ -122,6 +129,8 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
   const notices: NoticeEvent[] = [];
   const diagnosticsKept: DiagnosticEvent[] = [];
   let diagnosticsTimer: NodeJS.Timeout | undefined;
+  // Kept across watch calls: watching the same runtime again sends no record twice.
+  let lastSeq = 0;
   let charts: Record<string, unknown> | undefined;
   const seenLogic = new Map<string, { toJSON?(): unknown }>();
 
@@ -137,6 +146,25 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
       }
     }
     return all;
+  };
+
+  // A watched runtime's store gives the rows what the actor does not hold: role, workspace, peers, children.
+  let store: Pick<PodMetadataStore, 'readNow'> | undefined;
+  const recordFields = (name: string): Partial<PodView> => {
+    let record: PodMetadata | null = null;
+    try {
+      record = store?.readNow?.(name) ?? null;
+    } catch {
+      // A corrupt record: the row shows the actor alone.
+    }
+    if (record === null) return { pid: process.pid };
+    return {
+      pid: process.pid,
+      role: record.role ?? null,
+      workspace: record.workspaceRoot ?? null,
+      peers: record.peers,
+      spawnedChildren: record.spawnedChildren,
+    };
   };
 
   const hello = (): HelloEvent => ({ type: 'podmesh.hello', version: INSPECTOR_PROTOCOL_VERSION, mode: 'runtime', source, machines: machines() });
@@ -213,7 +241,7 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
       }
     }
     if (!listening) return;
-    for (const name of changedPods) out.push({ type: 'podmesh.pod', at, pod: podViewOf(name, pods.get(name)!, { pid: process.pid }) });
+    for (const name of changedPods) out.push({ type: 'podmesh.pod', at, pod: podViewOf(name, pods.get(name)!, recordFields(name)) });
     if (newMachine) out.unshift(hello());
     if (out.length === 0) return;
     for (const listener of listeners) listener(out);
@@ -229,15 +257,17 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
       else scheduled ??= setImmediate(translate);
     },
     hello,
-    pods: (): PodView[] => [...pods].map(([name, snapshot]) => podViewOf(name, snapshot, { pid: process.pid })),
+    pods: (): PodView[] => [...pods].map(([name, snapshot]) => podViewOf(name, snapshot, recordFields(name))),
     recent() {
       const kept = Math.min(decisionCount, KEPT_DECISIONS);
       const out: InspectorEvent[] = [...actors.values()];
       for (let i = decisionCount - kept; i < decisionCount; i += 1) out.push(decisions[i % KEPT_DECISIONS]!);
       return [...out, ...notices, ...diagnosticsKept];
     },
+    watchStore(watched) {
+      store = watched;
+    },
     watchDiagnostics(diagnostics) {
-      let lastSeq = 0;
       if (diagnosticsTimer !== undefined) clearInterval(diagnosticsTimer);
       diagnosticsTimer = setInterval(() => {
         const fresh = diagnostics.recent().filter((record) => record.seq > lastSeq);

@@ -1,5 +1,6 @@
 import type { InspectionEvent } from 'xstate';
 import type { DiagnosticRecord } from '../actors/runtime/createDiagnostics.js';
+import type { PodMetadataStore } from '../core/types.js';
 import { createRuntimeFeed, type RuntimeFeed } from './createRuntimeFeed.js';
 import { startInspectorServer } from './startInspectorServer.js';
 
@@ -22,8 +23,11 @@ export interface RuntimeInspector {
   readonly port: number;
   /** The feed behind the page, for a program that reads the stream itself. */
   readonly feed: RuntimeFeed;
-  /** Also streams `runtime`'s diagnostics ring to the page (`inspector.watch(runtime)` after `createPodRuntime`). */
-  watch(runtime: { readonly diagnostics: { recent(): readonly DiagnosticRecord[] } }): void;
+  /**
+   * Also streams `runtime`'s diagnostics ring to the page, and fills the pod rows' role, workspace, peers and
+   * children from its store when that reads without a promise (`inspector.watch(runtime)` after `createPodRuntime`).
+   */
+  watch(runtime: { readonly diagnostics: { recent(): readonly DiagnosticRecord[] }; readonly store: Pick<PodMetadataStore, 'readNow'> }): void;
   /** Stops the server and the feed. */
   close(): Promise<void>;
 }
@@ -45,7 +49,10 @@ export async function createRuntimeInspector(options: RuntimeInspectorOptions = 
     url: server.url,
     port: server.port,
     feed,
-    watch: (runtime) => feed.watchDiagnostics(runtime.diagnostics),
+    watch(runtime) {
+      feed.watchDiagnostics(runtime.diagnostics);
+      feed.watchStore(runtime.store);
+    },
     async close() {
       await server.close();
       feed.close();

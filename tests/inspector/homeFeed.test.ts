@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { InspectorEvent, PodEvent, PodView } from '../../src/core/inspectorProtocol.js';
 import { createHomeFeed, startInspectorServer } from '../../src/inspector/index.js';
+import { createFsPodStore } from '../../src/actors/stores/createFsPodStore.js';
 import { createSandbox, within } from '../support/podProcess.js';
 import { readEventStream } from './readEventStream.js';
 
@@ -20,6 +21,31 @@ function nextRow(events: InspectorEvent[], wake: Set<() => void>, name: string, 
     look();
   });
 }
+
+test("should follow a stopped pod's record as it changes (watched, not polled: listing and refresh are an hour apart)", async () => {
+  const sandbox = await createSandbox('podmesh-inspect-');
+  const store = createFsPodStore(sandbox.podsDir);
+  await store.write({ name: 'a', peers: ['b'], spawnedChildren: [] });
+  await store.write({ name: 'b', peers: ['a'], spawnedChildren: [] });
+  const feed = await createHomeFeed({ home: sandbox.home, runtimeDir: sandbox.runtimeDir, relistMs: 3_600_000, refreshMs: 3_600_000 });
+  const events: InspectorEvent[] = [];
+  const wake = new Set<() => void>();
+  const unsubscribe = feed.subscribe((batch) => {
+    events.push(...batch);
+    for (const look of [...wake]) look();
+  });
+  try {
+    assert.equal(feed.pods().map((p) => [p.name, p.status, p.peers]), [['a', 'stopped', ['b']], ['b', 'stopped', ['a']]]);
+    const removed = await sandbox.run(['peer', 'rm', '--as', 'a', 'b']);
+    assert.is(removed.code, 0, removed.stderr);
+    await within(nextRow(events, wake, 'a', (p) => p.peers.length === 0), 5_000, "a's row without b");
+    await within(nextRow(events, wake, 'b', (p) => p.peers.length === 0), 5_000, "b's row without a");
+  } finally {
+    unsubscribe();
+    await feed.close();
+    await sandbox.cleanup();
+  }
+});
 
 test('should show a pod process live, then stopped, from what its socket pushes (no refresh in between)', async () => {
   const sandbox = await createSandbox('podmesh-inspect-');

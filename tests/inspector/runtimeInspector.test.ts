@@ -57,7 +57,7 @@ test('should stream the notices pods receive (with the ticket a ticket notice na
   inspector.watch(runtime);
   try {
     await runtime.spawnPod({ name: 'alpha' });
-    await runtime.spawnPod({ name: 'beta' });
+    await runtime.spawnPod({ name: 'beta', role: 'reviewer', workspaceRoot: '/w/yoi' });
     await runtime.discovery('alpha').registerPeer('beta');
     const stream = await readEventStream(`${inspector.url}api/events`);
     try {
@@ -67,6 +67,9 @@ test('should stream the notices pods receive (with the ticket a ticket notice na
       const notice = (await stream.waitFor((e) => e.type === 'podmesh.notice')) as NoticeEvent;
       assert.equal([notice.pod, notice.ticket, notice.autoRun], ['beta', 'T-7', false]);
       assert.match(notice.message, /^Ticket event notice\n/);
+      // A watched runtime's (memory) store fills what the actor does not hold.
+      const row = (await stream.waitFor((e) => e.type === 'podmesh.pod' && e.pod.name === 'beta' && e.pod.peers.length > 0)) as PodEvent;
+      assert.equal([row.pod.role, row.pod.workspace, row.pod.peers], ['reviewer', '/w/yoi', ['alpha']]);
       await runtime.discovery('alpha').sendWeakNotifyToLivePeer('nobody', 'x');
       const diagnostic = (await stream.waitFor((e) => e.type === 'podmesh.diagnostic' && e.message.includes('skipped-missing'), 5_000)) as DiagnosticEvent;
       assert.is(diagnostic.level, 'debug');

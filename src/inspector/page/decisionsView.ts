@@ -116,7 +116,7 @@ export function createDecisionsView(store: InspectorStore, replay: boolean): Vie
       h('p', { 'data-testid': 'decision-outcome', 'data-outcome': d.outcome }, h('span', { class: 'outcome-chip', style: `--c:${OUTCOME_COLOURS[d.outcome] ?? '#888'}` }, d.outcome), ` in ${d.state}`),
       h('p', { 'data-testid': 'decision-reason' }, outcomeReason(d)),
       h('p', { class: 'muted', 'data-testid': 'decision-path' }, d.path.join(' → ')),
-      h('table', { class: 'facts', 'data-testid': 'decision-facts' }, ...facts.map(([name, value]) => h('tr', {}, h('th', {}, name), h('td', {}, JSON.stringify(value))))),
+      h('table', { class: 'facts', 'data-testid': 'decision-facts' }, ...facts.map(([name, value]) => h('tr', {}, h('th', {}, name), h('td', {}, factText(name, value))))),
     );
     const base = weakNotifyChart(store.hello);
     if (!base) {
@@ -142,4 +142,10 @@ export function createDecisionsView(store: InspectorStore, replay: boolean): Vie
       }
     },
   };
+}
+
+/** A fact as a person reads it: the store and send checks hold an error, and `null` there means none. */
+function factText(name: string, value: unknown): string {
+  if (value === null && (name === 'store' || name === 'sent')) return 'ok (no error)';
+  return JSON.stringify(value);
 }
