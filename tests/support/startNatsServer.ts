@@ -3,11 +3,12 @@
  * the port read from its log), JetStream on, its store in its own temporary
  * folder, every wait bounded. `stop()` ends it (SIGTERM, then SIGKILL) and
  * removes its folder; `kill()` is a crash (SIGKILL, folder kept). A cluster
- * is three of them routed to the first, ready once each knows the JetStream
+ * is three of them routed to each other, ready once each knows the JetStream
  * metadata leader.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,8 +39,8 @@ export interface NatsServer {
 }
 
 export interface StartNatsServerOptions {
-  /** Joins a cluster: its name, this server's name, and the route URLs to dial. */
-  readonly cluster?: { readonly name: string; readonly server: string; readonly routes: readonly string[] };
+  /** Joins a cluster: its name, this server's name, its route port, and the route URLs to dial. */
+  readonly cluster?: { readonly name: string; readonly server: string; readonly port: number; readonly routes: readonly string[] };
 }
 
 const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
@@ -49,9 +50,8 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
   const dir = await mkdtemp(join(tmpdir(), 'podmesh-nats-'));
   const args = ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', dir];
   if (options.cluster !== undefined) {
-    const { name, server, routes } = options.cluster;
-    args.push('-n', server, '--cluster_name', name, '-cluster', 'nats://127.0.0.1:-1');
-    if (routes.length > 0) args.push('-routes', routes.join(','));
+    const { name, server, port, routes } = options.cluster;
+    args.push('-n', server, '--cluster_name', name, '-cluster', `nats://127.0.0.1:${port}`, '-routes', routes.join(','));
   }
   const child = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -137,18 +137,36 @@ export interface NatsCluster {
   stop(): Promise<void>;
 }
 
-/** Starts `size` clustered servers (the first seeds the routes) and waits for a JetStream metadata leader. */
+/** A port free right now on 127.0.0.1 (a JetStream cluster needs its routes named up front, so `-1` will not do). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * Starts `size` servers routed to each other (server `${name}-${i}`, i from 1)
+ * and waits until each knows the JetStream metadata leader.
+ */
 export async function startNatsCluster(size = 3, name = 'podmesh-test'): Promise<NatsCluster> {
   const servers: NatsServer[] = [];
   const stop = async (): Promise<void> => {
     await Promise.all(servers.map((server) => server.stop()));
   };
   try {
-    const seed = await startNatsServer({ cluster: { name, server: `${name}-1`, routes: [] } });
-    servers.push(seed);
-    for (let i = 2; i <= size; i += 1) {
-      servers.push(await startNatsServer({ cluster: { name, server: `${name}-${i}`, routes: [seed.routeUrl!] } }));
-    }
+    const ports = await Promise.all(Array.from({ length: size }, freePort));
+    const routes = ports.map((port) => `nats://127.0.0.1:${port}`);
+    const started = await Promise.allSettled(
+      ports.map((port, i) => startNatsServer({ cluster: { name, server: `${name}-${i + 1}`, port, routes } })),
+    );
+    for (const outcome of started) if (outcome.status === 'fulfilled') servers.push(outcome.value);
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
     await Promise.all(servers.map((server) => server.waitForLog(/JetStream cluster new metadata leader|Self is new JetStream cluster metadata leader/, 15_000)));
     return { servers, urls: servers.map((server) => server.url), stop };
   } catch (error) {

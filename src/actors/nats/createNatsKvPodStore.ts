@@ -32,6 +32,7 @@
  * `write`/`setPeers`/`delete` of a record would become many edge keys, a
  * multi-key change again with no atomic batch on 2.9 (docs/nats.md).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import { CorruptMetadataError, PodmeshError, StateMissingError } from '../../core/errors.js';
@@ -41,7 +42,7 @@ import { isValidPodName, validatePodName } from '../../core/validatePodName.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../stores/readRecordFile.js';
 import { recordMethods } from '../stores/recordMethods.js';
 import { fromKeyToken, toKeyToken } from './natsKeyToken.js';
-import { backoffMs, classifyFailure, DEFAULT_RETRY_POLICY, retriesExhausted, type RetryPolicy } from './retryCompareAndSet.js';
+import { backoffMs, classifyFailure, DEFAULT_RETRY_POLICY, retriesExhausted, UNAVAILABLE_DELAY_MS, type RetryPolicy } from './retryCompareAndSet.js';
 
 /** Options of {@link createNatsKvPodStore}: `servers` to connect, or an open `connection`. */
 export type NatsKvPodStoreOptions = (
@@ -52,7 +53,13 @@ export type NatsKvPodStoreOptions = (
   readonly bucket?: string;
   /** Keeps this workspace's records apart from others' in one bucket (any string; escaped like a pod name). */
   readonly namespace?: string;
-  /** Replicas of a bucket this call creates (1, 3 or 5; default 1). */
+  /**
+   * Replicas of a bucket this call creates (1, 3 or 5; default 1). Caution on
+   * nats-server 2.9 (Debian's 2.9.10, measured): a replicated stream accepts
+   * every one of several concurrent updates that expect the same revision
+   * (10 of 10), so compare-and-set, and with it "no lost update", holds there
+   * only with 1 replica (1 of 10, as it should).
+   */
   readonly replicas?: number;
   /** The largest record value, in bytes (default 1 MiB, at most the server's payload limit less 4 KiB). */
   readonly maxRecordBytes?: number;
@@ -113,22 +120,34 @@ export async function createNatsKvPodStore(options: NatsKvPodStoreOptions): Prom
   // Only ever called with a validated name.
   const keyOf = (name: string): string => `${prefix}${toKeyToken(name)}`;
 
-  /** Runs `attempt` until it settles, retrying reads that timed out (a leader being elected). */
+  /**
+   * Runs `attempt` until it settles: again after a conflict (at most
+   * `maxAttempts` of them, jittered), and again while the server is
+   * unavailable (for at most `unavailableMs`), telling the next attempt
+   * that an earlier one may have landed.
+   */
   async function withRetries<T>(key: string, attempt: (ambiguous: boolean) => Promise<T>): Promise<T> {
     let ambiguous = false;
-    let last: unknown;
-    for (let i = 0; i < policy.maxAttempts; i += 1) {
-      if (i > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs(i, policy)));
+    let conflicts = 0;
+    let unavailableSince: number | undefined;
+    for (let i = 1; ; i += 1) {
       try {
         return await attempt(ambiguous);
       } catch (error) {
         const failure = classifyFailure(error);
         if (failure === 'fatal') throw error;
-        if (failure === 'unknown') ambiguous = true;
-        last = error;
+        if (failure === 'conflict') {
+          conflicts += 1;
+          if (conflicts >= policy.maxAttempts) throw retriesExhausted(key, i, error);
+          await sleep(backoffMs(conflicts, policy.maxDelayMs));
+        } else {
+          ambiguous = true;
+          unavailableSince ??= performance.now();
+          if (performance.now() - unavailableSince >= policy.unavailableMs) throw retriesExhausted(key, i, error);
+          await sleep(backoffMs(i, UNAVAILABLE_DELAY_MS));
+        }
       }
     }
-    throw retriesExhausted(key, policy.maxAttempts, last);
   }
 
   /** `name`'s record as the key holds it, checked by the file store's validators; a deleted key holds none. */

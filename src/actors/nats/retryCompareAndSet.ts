@@ -39,26 +39,37 @@ export function classifyFailure(error: unknown): AttemptFailure {
 
 /** Bounds of the retry loop. */
 export interface RetryPolicy {
-  /** Attempts in all, the first included (default 100). */
+  /** Attempts lost to conflicts before giving up, the first included (default 100). */
   readonly maxAttempts: number;
-  /** Upper bound of one wait between attempts, in ms (default 50). */
+  /** Upper bound of one wait between attempts after a conflict, in ms (default 50). */
   readonly maxDelayMs: number;
+  /**
+   * How long an unavailable server is waited for, in ms from the first such
+   * failure (default 20 s): a stream leader of a 2.9 cluster is elected
+   * again some seconds after its server died, and until then every write
+   * fails at once with no responders.
+   */
+  readonly unavailableMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 100, maxDelayMs: 50 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 100, maxDelayMs: 50, unavailableMs: 20_000 };
+
+/** The longest wait between attempts while the server is unavailable, in ms. */
+export const UNAVAILABLE_DELAY_MS = 250;
 
 /**
  * The wait before attempt `attempt + 1`: "full jitter" (uniform in
  * `[0, min(cap, 2^attempt ms)]`), so writers that collided once spread out
  * instead of colliding again in step.
  */
-export function backoffMs(attempt: number, policy: RetryPolicy): number {
-  return Math.random() * Math.min(policy.maxDelayMs, 2 ** Math.min(attempt, 16));
+export function backoffMs(attempt: number, cap: number): number {
+  return Math.random() * Math.min(cap, 2 ** Math.min(attempt, 16));
 }
 
 /** The error of a write that lost every attempt. */
 export function retriesExhausted(key: string, attempts: number, last: unknown): PodmeshError {
-  return new PodmeshError('lock-timeout', `gave up writing KV key ${JSON.stringify(key)} after ${attempts} attempts (compare-and-set conflicts or an unavailable server)`, {
+  const why = last instanceof Error ? last.message : String(last);
+  return new PodmeshError('lock-timeout', `gave up on KV key ${JSON.stringify(key)} after ${attempts} attempts (compare-and-set conflicts, or the server unavailable; last: ${why})`, {
     cause: last,
   });
 }
