@@ -1,5 +1,5 @@
 /**
- * The whole bench: sixteen results, each against a baseline measured in the
+ * The whole bench: seventeen results, each against a baseline measured in the
  * same run. The 100,000-pod parts run in child processes of their own unless
  * `isolate` is false (the smoke test runs everything in process).
  */
@@ -7,6 +7,7 @@ import { idleHeapSide, measureIdleHeap } from './measureIdleHeap.js';
 import { measureCliStartup } from './measureCliStartup.js';
 import { measureCrossProcess } from './measureCrossProcess.js';
 import { measureDirectNotify } from './measureDirectNotify.js';
+import { measureNatsKvEnsure } from './measureNatsKvEnsure.js';
 import { measureNoticeThroughput } from './measureNoticeThroughput.js';
 import { measureFsEnsureAndNotify } from './measureFsEnsureAndNotify.js';
 import { measureInspectLatency } from './measureInspectLatency.js';
@@ -36,6 +37,7 @@ export const BENCH_NAMES = [
   'inspect-load-100k-trace-vs-json-parse',
   'inspect-update-latency-p50-vs-bare-sse',
   'inspect-update-latency-p95-vs-bare-sse',
+  'nats-kv-ensure-existing-vs-kv-get',
 ] as const;
 
 export type BenchName = (typeof BENCH_NAMES)[number];
@@ -75,6 +77,10 @@ export interface BenchSizes {
   readonly latencyPods: number;
   readonly latencyRate: number;
   readonly latencySeconds: number;
+  /** Rounds, warm-up rounds and batch of the NATS KV ensure loop. */
+  readonly natsRounds: number;
+  readonly natsWarmup: number;
+  readonly natsBatch: number;
 }
 
 export const FULL_SIZES: BenchSizes = {
@@ -102,6 +108,9 @@ export const FULL_SIZES: BenchSizes = {
   latencyPods: 1000,
   latencyRate: 1000,
   latencySeconds: 10,
+  natsRounds: 40,
+  natsWarmup: 4,
+  natsBatch: 100,
 };
 
 /** A couple of seconds: enough to run every code path, not to measure anything. */
@@ -131,6 +140,9 @@ export const SMOKE_SIZES: BenchSizes = {
   latencyPods: 100,
   latencyRate: 200,
   latencySeconds: 0.5,
+  natsRounds: 2,
+  natsWarmup: 1,
+  natsBatch: 5,
 };
 
 export interface BenchOptions {
@@ -201,6 +213,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult[
     'inspect-load-100k-trace-vs-json-parse': () => pick(load(), 'inspect-load-100k-trace-vs-json-parse'),
     'inspect-update-latency-p50-vs-bare-sse': () => pick(latency(), 'inspect-update-latency-p50-vs-bare-sse'),
     'inspect-update-latency-p95-vs-bare-sse': () => pick(latency(), 'inspect-update-latency-p95-vs-bare-sse'),
+    'nats-kv-ensure-existing-vs-kv-get': () =>
+      measureNatsKvEnsure({ rounds: sizes.natsRounds, warmup: sizes.natsWarmup, batch: sizes.natsBatch, progress }),
   };
 
   const results: BenchResult[] = [];
