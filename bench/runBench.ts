@@ -1,5 +1,5 @@
 /**
- * The whole bench: sixteen results, each against a baseline measured in the
+ * The whole bench: seventeen results, each against a baseline measured in the
  * same run. The 100,000-pod parts run in child processes of their own unless
  * `isolate` is false (the smoke test runs everything in process).
  */
@@ -7,6 +7,7 @@ import { idleHeapSide, measureIdleHeap } from './measureIdleHeap.js';
 import { measureCliStartup } from './measureCliStartup.js';
 import { measureCrossProcess } from './measureCrossProcess.js';
 import { measureDirectNotify } from './measureDirectNotify.js';
+import { measureNatsNotify } from './measureNatsNotify.js';
 import { measureNoticeThroughput } from './measureNoticeThroughput.js';
 import { measureFsEnsureAndNotify } from './measureFsEnsureAndNotify.js';
 import { measureInspectLatency } from './measureInspectLatency.js';
@@ -36,6 +37,7 @@ export const BENCH_NAMES = [
   'inspect-load-100k-trace-vs-json-parse',
   'inspect-update-latency-p50-vs-bare-sse',
   'inspect-update-latency-p95-vs-bare-sse',
+  'nats-weak-notify-vs-request-reply',
 ] as const;
 
 export type BenchName = (typeof BENCH_NAMES)[number];
@@ -201,6 +203,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult[
     'inspect-load-100k-trace-vs-json-parse': () => pick(load(), 'inspect-load-100k-trace-vs-json-parse'),
     'inspect-update-latency-p50-vs-bare-sse': () => pick(latency(), 'inspect-update-latency-p50-vs-bare-sse'),
     'inspect-update-latency-p95-vs-bare-sse': () => pick(latency(), 'inspect-update-latency-p95-vs-bare-sse'),
+    'nats-weak-notify-vs-request-reply': () =>
+      measureNatsNotify({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, progress }),
   };
 
   const results: BenchResult[] = [];

@@ -73,9 +73,20 @@ export interface NatsSubjects {
 export function natsSubjects(namespace: string = DEFAULT_NATS_NAMESPACE): NatsSubjects {
   const root = `podmesh.${natsToken(validateNatsNamespace(namespace))}`;
   const livePrefix = `${root}.live.`;
+  // The names a transport talks to, escaped once (bounded: a runtime that talks to more starts over).
+  const tokens = new Map<string, string>();
+  const tokenOf = (name: string): string => {
+    let token = tokens.get(name);
+    if (token === undefined) {
+      token = natsToken(validatePodName(name));
+      if (tokens.size >= 4096) tokens.clear();
+      tokens.set(name, token);
+    }
+    return token;
+  };
   return {
     namespace,
-    request: (name, method) => `${root}.pod.${natsToken(validatePodName(name))}.${method}`,
+    request: (name, method) => `${root}.pod.${tokenOf(name)}.${method}`,
     podWildcard: (name) => `${root}.pod.${natsToken(validatePodName(name))}.*`,
     live: (name) => `${livePrefix}${natsToken(validatePodName(name))}`,
     liveWildcard: `${livePrefix}*`,

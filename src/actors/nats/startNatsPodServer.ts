@@ -62,12 +62,14 @@ export class NatsPodAlreadyRunningError extends PodmeshError {
   }
 }
 
+const decoder = new TextDecoder();
+
 const isMethod = (token: string): token is PodMethod => (POD_METHODS as readonly string[]).includes(token);
 
 /** The params of a request body, or the error response for it. */
 function readParams(body: Uint8Array): { readonly params: Record<string, unknown> } | { readonly refused: PodResponse } {
   if (body.length === 0) return { params: {} };
-  const text = new TextDecoder().decode(body);
+  const text = decoder.decode(body);
   if (text.length > SCAN_BEFORE_PARSE_CHARS && jsonNestingExceeds(text, MAX_PARAMS_DEPTH)) {
     return { refused: { id: null, ok: false, error: { code: 'invalid-params', message: `the params nest deeper than ${MAX_PARAMS_DEPTH} levels` } } };
   }
