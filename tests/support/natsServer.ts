@@ -9,6 +9,7 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,11 +18,12 @@ const START_TIMEOUT_MS = 10_000;
 /** Bound on a server exiting once signalled. */
 const STOP_TIMEOUT_MS = 5_000;
 
-/** The cluster a server joins: its name, its own route port (`-1`: a free one) and the routes it dials. */
+/** The cluster a server joins: its name, its own route port and the routes it dials (all of them: JetStream wants configured routes). */
 export interface NatsClusterOptions {
   readonly name: string;
   /** The server's name in the cluster (JetStream needs one per server). */
   readonly serverName: string;
+  readonly routePort: number;
   readonly routes: readonly string[];
 }
 
@@ -70,8 +72,8 @@ export async function startNatsServer(options: { readonly cluster?: NatsClusterO
   const dir = await mkdtemp(join(tmpdir(), 'podmesh-nats-'));
   const args = ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', join(dir, 'js')];
   if (options.cluster !== undefined) {
-    const { name, serverName, routes } = options.cluster;
-    args.push('-n', serverName, '--cluster_name', name, '--cluster', 'nats://127.0.0.1:-1');
+    const { name, serverName, routes, routePort } = options.cluster;
+    args.push('-n', serverName, '--cluster_name', name, '--cluster', `nats://127.0.0.1:${routePort}`);
     if (routes.length > 0) args.push('--routes', routes.join(','));
   }
   const child = spawn('nats-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -130,7 +132,7 @@ export async function startNatsServer(options: { readonly cluster?: NatsClusterO
   };
 }
 
-/** A cluster of servers on 127.0.0.1, each routed to the first; `stop()` stops them all. */
+/** A cluster of servers on 127.0.0.1; `stop()` stops them all. */
 export interface NatsCluster {
   readonly servers: readonly NatsServer[];
   /** Every server's client URL. */
@@ -138,19 +140,27 @@ export interface NatsCluster {
   stop(): Promise<void>;
 }
 
-/** Starts `size` clustered servers with JetStream (routes to the first; gossip joins the rest). */
+/** A port free right now on 127.0.0.1 (the route ports must be known before the servers start). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Starts `size` clustered servers with JetStream, each routed to all. */
 export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   const name = `podmesh-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const servers: NatsServer[] = [];
-  try {
-    const first = await startNatsServer({ cluster: { name, serverName: `${name}-0`, routes: [] } });
-    servers.push(first);
-    for (let i = 1; i < size; i += 1) {
-      servers.push(await startNatsServer({ cluster: { name, serverName: `${name}-${i}`, routes: [first.routeUrl!] } }));
-    }
-  } catch (error) {
+  const ports: number[] = [];
+  for (let i = 0; i < size; i += 1) ports.push(await freePort());
+  const routes = ports.map((port) => `nats://127.0.0.1:${port}`);
+  const started = await Promise.allSettled(ports.map((routePort, i) => startNatsServer({ cluster: { name, serverName: `${name}-${i}`, routePort, routes } })));
+  const servers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failed = started.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) {
     await Promise.all(servers.map((server) => server.stop()));
-    throw error;
+    throw (failed as PromiseRejectedResult).reason;
   }
   return {
     servers,
