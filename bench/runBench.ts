@@ -8,6 +8,7 @@ import { measureCliStartup } from './measureCliStartup.js';
 import { measureCrossProcess } from './measureCrossProcess.js';
 import { measureDirectNotify } from './measureDirectNotify.js';
 import { measureNatsKvEnsure } from './measureNatsKvEnsure.js';
+import { measureNatsNotify } from './measureNatsNotify.js';
 import { measureNoticeThroughput } from './measureNoticeThroughput.js';
 import { measureFsEnsureAndNotify } from './measureFsEnsureAndNotify.js';
 import { measureInspectLatency } from './measureInspectLatency.js';
@@ -38,6 +39,7 @@ export const BENCH_NAMES = [
   'inspect-update-latency-p50-vs-bare-sse',
   'inspect-update-latency-p95-vs-bare-sse',
   'nats-kv-ensure-existing-vs-kv-get',
+  'nats-weak-notify-vs-request-reply',
 ] as const;
 
 export type BenchName = (typeof BENCH_NAMES)[number];
@@ -215,6 +217,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult[
     'inspect-update-latency-p95-vs-bare-sse': () => pick(latency(), 'inspect-update-latency-p95-vs-bare-sse'),
     'nats-kv-ensure-existing-vs-kv-get': () =>
       measureNatsKvEnsure({ rounds: sizes.natsRounds, warmup: sizes.natsWarmup, batch: sizes.natsBatch, progress }),
+    'nats-weak-notify-vs-request-reply': () =>
+      measureNatsNotify({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, progress }),
   };
 
   const results: BenchResult[] = [];

@@ -130,3 +130,16 @@ export function errorCode(error: unknown): string | undefined {
     return undefined; // a hostile value with a throwing getter has no code
   }
 }
+
+/**
+ * A request the pod answered with an error, whatever carried it (a socket, NATS);
+ * `reason` is the protocol's error code (docs/protocol.md).
+ */
+export class PodRequestError extends PodmeshError {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super('request-rejected', message);
+  }
+}

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
-import { errorCode, PodmeshError } from '../../core/errors.js';
+import { errorCode, PodRequestError } from '../../core/errors.js';
 import { errorLine } from '../../core/text.js';
 import type { PodLiveness, PodTransport } from '../../core/types.js';
 import { isValidPodName } from '../../core/validatePodName.js';
@@ -36,15 +36,7 @@ export interface SocketTransport extends PodTransport {
 /** Hears a pod's pushed snapshot, or `null` when the connection to pod `name` ended. */
 export type SnapshotListener = (name: string, snapshot: PodSnapshotMessage | null) => void;
 
-/** A request the pod answered with an error; `reason` is the protocol's error code (docs/protocol.md). */
-export class PodRequestError extends PodmeshError {
-  constructor(
-    readonly reason: string,
-    message: string,
-  ) {
-    super('request-rejected', message);
-  }
-}
+export { PodRequestError };
 
 /**
  * A request refused before it was sent: its encoded line is longer than a pod

@@ -5,7 +5,7 @@
  */
 export { startPodServer, type PodServer, type PodServerOptions, type PodToolHandler } from './startPodServer.js';
 export { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './servePodConnection.js';
-export { MAX_QUEUED_RUNS, MAX_RUN_INPUT_BYTES } from './createPodRequestAnswerer.js';
+export { MAX_QUEUED_RUNS, MAX_RUN_INPUT_BYTES } from '../runtime/createPodRequestAnswerer.js';
 export { createSocketTransport, PodRequestError, RequestTooLongError, type SnapshotListener, type SocketTransport, type SocketTransportOptions } from './createSocketTransport.js';
 export { resolvePodmeshPaths, podSocketPath, MAX_SOCKET_PATH_BYTES, UnsafeRuntimeDirError, type PodmeshPaths } from './podPaths.js';
 export { PodAlreadyRunningError } from './acquirePodLock.js';

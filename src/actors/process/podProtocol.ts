@@ -6,72 +6,30 @@
  * response (id null when unknown) and never end the connection or the pod.
  */
 
-import type { PodActivity, PodStatus } from '../../core/types.js';
 import { jsonNestingExceeds } from '../../core/jsonNestingExceeds.js';
-import { nestsDeeperThan } from './jsonLimits.js';
+import { nestsDeeperThan } from '../../core/jsonLimits.js';
+import { MAX_PARAMS_DEPTH, POD_METHODS, type PodMethod, type PodRequest, type PodResponse } from '../../core/podMessages.js';
 
-/** Requests a pod accepts; `tool` only on an orchestrator pod. */
-export const POD_METHODS = ['ping', 'notify', 'run', 'pause', 'resume', 'stop', 'state', 'tool'] as const;
-/** A method a pod answers. */
-export type PodMethod = (typeof POD_METHODS)[number];
+export {
+  MAX_PARAMS_DEPTH,
+  POD_METHODS,
+  type PodMethod,
+  type PodPingResult,
+  type PodRequest,
+  type PodResponse,
+  type PodSnapshotMessage,
+  type ProtocolErrorCode,
+} from '../../core/podMessages.js';
 
 /** Longest request line a pod accepts. */
 export const MAX_REQUEST_LINE_BYTES = 1024 * 1024;
 /** Longest response line a client accepts, and a pod sends (a `state` can be large). */
 export const MAX_RESPONSE_LINE_BYTES = 64 * 1024 * 1024;
-/** Deepest nesting of a request's `params` (`params` itself is level 1); deeper is `invalid-params`. */
-export const MAX_PARAMS_DEPTH = 64;
 
 // Lines longer than this are scanned for their depth before they are parsed.
 const SCAN_BEFORE_PARSE_CHARS = 4096;
 /** Longest string id. */
 export const MAX_ID_LENGTH = 200;
-
-/** What a pod sends on connect and on every change of status or activity. */
-export interface PodSnapshotMessage {
-  readonly type: 'snapshot';
-  readonly name: string;
-  readonly status: PodStatus;
-  readonly activity?: PodActivity;
-}
-
-/** What a pod answers to `ping`: its snapshot and what an operator's `ps` shows (docs/protocol.md). */
-export interface PodPingResult extends PodSnapshotMessage {
-  /** Notices in the buffer, waiting for a turn. */
-  readonly queued: number;
-  /** Notices dropped because the buffer was full, since the pod was spawned. */
-  readonly dropped: number;
-  /** Turns run. */
-  readonly turns: number;
-  /** The pid of the process serving the pod. */
-  readonly pid: number;
-  /** When the pod server started, ISO 8601. */
-  readonly startedAt: string;
-}
-
-/** One request line of a client. */
-export interface PodRequest {
-  readonly id: number | string;
-  readonly method: PodMethod;
-  readonly params?: Record<string, unknown>;
-}
-
-/** The codes of an error response. */
-export type ProtocolErrorCode =
-  | 'bad-json'
-  | 'bad-request'
-  | 'unknown-method'
-  | 'line-too-long'
-  | 'invalid-params'
-  | 'not-live'
-  | 'not-an-orchestrator'
-  | 'busy'
-  | 'internal-error';
-
-/** One response line of a pod: a result, or an error with its code. */
-export type PodResponse =
-  | { readonly id: number | string | null; readonly ok: true; readonly result: unknown }
-  | { readonly id: number | string | null; readonly ok: false; readonly error: { readonly code: ProtocolErrorCode | string; readonly message: string } };
 
 /** One message as a line. */
 export function encodeLine(message: unknown): string {

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { errorLine } from '../../core/text.js';
-import { failureCode, type AnswerPodRequest } from './createPodRequestAnswerer.js';
+import { failureCode, type AnswerPodRequest } from '../runtime/createPodRequestAnswerer.js';
 import { exceedsBytes } from '../../core/exceedsBytes.js';
 import {
   createLineReader,

@@ -4,15 +4,15 @@ import { createServer, type Socket } from 'node:net';
 import { PodmeshError } from '../../core/errors.js';
 import type { PodRuntime } from '../runtime/createPodRuntime.js';
 import { acquirePodLock, type PodLock } from './acquirePodLock.js';
-import { createPodRequestAnswerer, type PodToolHandler } from './createPodRequestAnswerer.js';
+import { createPodRequestAnswerer, type PodToolHandler } from '../runtime/createPodRequestAnswerer.js';
 import { ensurePodRuntimeDir, podSocketPath } from './podPaths.js';
 import { encodeLine } from './podProtocol.js';
-import { snapshotOf } from './podStateAnswer.js';
+import { snapshotOf } from '../runtime/podStateAnswer.js';
 import { PROCESS_RECORD_FILE, type PodProcessRecord } from './readPodProcess.js';
 import { currentPodProcess, writePodProcess } from './writePodProcess.js';
 import { DEFAULT_CONNECTION_LIMITS, servePodConnection, type ConnectionLimits, type PodConnection } from './servePodConnection.js';
 
-export type { PodToolHandler } from './createPodRequestAnswerer.js';
+export type { PodToolHandler } from '../runtime/createPodRequestAnswerer.js';
 
 /** Options of {@link startPodServer}. */
 export interface PodServerOptions {

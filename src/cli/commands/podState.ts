@@ -1,5 +1,5 @@
 import { validatePodName } from '../../core/validatePodName.js';
-import { STATE_NOTICE_BYTES } from '../../actors/process/podStateAnswer.js';
+import { STATE_NOTICE_BYTES } from '../../actors/runtime/podStateAnswer.js';
 import { type CliContext } from '../cliContext.js';
 import { cliPaths, withRuntime } from '../cliRuntime.js';
 import { plural, printJson } from '../cliOutput.js';

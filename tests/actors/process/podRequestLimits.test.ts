@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MAX_QUEUED_RUNS, MAX_RUN_INPUT_BYTES } from '../../../src/actors/process/createPodRequestAnswerer.js';
+import { MAX_QUEUED_RUNS, MAX_RUN_INPUT_BYTES } from '../../../src/actors/runtime/createPodRequestAnswerer.js';
 import { MAX_PARAMS_DEPTH, MAX_RESPONSE_LINE_BYTES } from '../../../src/actors/process/podProtocol.js';
-import { STATE_NOTICE_BYTES } from '../../../src/actors/process/podStateAnswer.js';
+import { STATE_NOTICE_BYTES } from '../../../src/actors/runtime/podStateAnswer.js';
 import { createSandbox, waitFor, type Sandbox } from '../../support/podProcess.js';
 import { startInProcessPod, type InProcessPod } from '../../support/inProcessPod.js';
 import { connectRawClient, type RawPodClient } from '../../support/rawPodClient.js';

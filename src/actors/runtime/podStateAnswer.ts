@@ -1,7 +1,7 @@
-import type { PodHandle } from '../runtime/createPodHandle.js';
-import type { PodRuntime } from '../runtime/createPodRuntime.js';
-import type { PodPingResult, PodSnapshotMessage } from './podProtocol.js';
-import { tryStringify } from './jsonLimits.js';
+import type { PodHandle } from './createPodHandle.js';
+import type { PodRuntime } from './createPodRuntime.js';
+import type { PodPingResult, PodSnapshotMessage } from '../../core/podMessages.js';
+import { tryStringify } from '../../core/jsonLimits.js';
 
 /** Turns of history a `state` answer looks at (the newest). */
 export const HISTORY_IN_STATE = 100;

@@ -1,11 +1,11 @@
 import { errorCode } from '../../core/errors.js';
 import { errorLine } from '../../core/text.js';
-import type { PodHandle } from '../runtime/createPodHandle.js';
-import type { PodRuntime } from '../runtime/createPodRuntime.js';
+import type { PodHandle } from './createPodHandle.js';
+import type { PodRuntime } from './createPodRuntime.js';
 import { exceedsBytes } from '../../core/exceedsBytes.js';
-import { tryStringify } from './jsonLimits.js';
+import { tryStringify } from '../../core/jsonLimits.js';
 import { isValidPodName } from '../../core/validatePodName.js';
-import type { PodRequest, PodResponse } from './podProtocol.js';
+import type { PodRequest, PodResponse } from '../../core/podMessages.js';
 import { pingAnswer, podStateAnswer, snapshotOf, type PodProcessFacts } from './podStateAnswer.js';
 
 /**

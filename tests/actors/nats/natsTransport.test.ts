@@ -1,0 +1,225 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { createMemoryPodStore, createPodRuntime, type PodRuntime } from '../../../src/index.js';
+import { createNatsTransport, type NatsTransport } from '../../../src/actors/nats/createNatsTransport.js';
+import { encodeJson } from '../../../src/actors/nats/natsPodWire.js';
+import { natsSubjects } from '../../../src/actors/nats/natsSubjects.js';
+import { NatsPodAlreadyRunningError, startNatsPodServer, type NatsPodServer } from '../../../src/actors/nats/startNatsPodServer.js';
+import { natsServerAvailable, startNatsServer, type NatsServer } from '../../support/natsServer.js';
+
+const transportSuite = suite('createNatsTransport with startNatsPodServer (one nats-server)');
+
+interface World {
+  server: NatsServer;
+  /** Runs the pods (the target side). */
+  pods: PodRuntime;
+  /** Sends (the sender `alice`, records of every target, a transport). */
+  sender: PodRuntime;
+  transport: NatsTransport;
+  served: NatsPodServer[];
+  raw: NatsConnection[];
+}
+
+let world: World;
+
+/** A weak notice as the pod keeps it. */
+const notice = (text: string): string => `[Notification]\n${text}`;
+
+async function serve(name: string, options: { namespace?: string } = {}): Promise<NatsPodServer> {
+  if (world.pods.pod(name) === undefined) await world.pods.spawnPod({ name });
+  const server = await startNatsPodServer({ runtime: world.pods, name, servers: world.server.url, ...options });
+  world.served.push(server);
+  return server;
+}
+
+/** Records `alice` and `peer` as peers in the sender's store. */
+async function befriend(peer: string): Promise<void> {
+  if ((await world.sender.store.read(peer)) === null) await world.sender.store.write({ name: peer, peers: [], spawnedChildren: [] });
+  await world.sender.discovery('alice').registerPeer(peer);
+}
+
+transportSuite.before.each(async () => {
+  const server = await startNatsServer();
+  const transport = createNatsTransport({ servers: server.url });
+  const sender = createPodRuntime({ store: createMemoryPodStore(), transport });
+  await sender.spawnPod({ name: 'alice' });
+  world = { server, pods: createPodRuntime({}), sender, transport, served: [], raw: [] };
+});
+
+transportSuite.after.each(async () => {
+  await Promise.all(world.served.map((server) => server.close()));
+  await Promise.all(world.raw.map((nc) => nc.close()));
+  await world.sender.stop(); // closes the transport
+  await world.transport.close();
+  await world.pods.stop();
+  await world.server.stop();
+});
+
+transportSuite('should deliver a weak notify, acknowledged once the notice is in the buffer', async () => {
+  const served = await serve('yoi');
+  await befriend('yoi');
+  const outcome = await world.sender.discovery('alice').sendWeakNotifyToLivePeer('yoi', 'hello over NATS');
+  assert.equal(outcome, { type: 'delivered' });
+  assert.equal(world.pods.pod('yoi')!.pendingNotices(), [notice('hello over NATS')]);
+  assert.is(world.transport.incarnation('yoi')?.incarnation, served.incarnation);
+});
+
+transportSuite('should skip a pod nobody serves as not live, stopped, at once', async () => {
+  await befriend('ghost');
+  const started = performance.now();
+  const outcome = await world.sender.discovery('alice').sendWeakNotifyToLivePeer('ghost', 'anyone?');
+  const ms = performance.now() - started;
+  assert.equal(outcome, { type: 'skipped-not-live', status: 'stopped' });
+  assert.ok(ms < 100, `took ${ms} ms`);
+});
+
+transportSuite('should say stopped after a goodbye, and refuse a second server of a running name', async () => {
+  const first = await serve('yoi');
+  assert.equal(await world.transport.probe('yoi'), { status: 'live', activity: 'idle' });
+  const other = createPodRuntime({});
+  await other.spawnPod({ name: 'yoi' });
+  try {
+    const error = await startNatsPodServer({ runtime: other, name: 'yoi', servers: world.server.url }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.instance(error, NatsPodAlreadyRunningError);
+    assert.is((error as NatsPodAlreadyRunningError).code, 'pod-already-running');
+    assert.is((error as NatsPodAlreadyRunningError).running.incarnation, first.incarnation);
+  } finally {
+    await other.stop();
+  }
+  await first.close();
+  assert.equal(await world.transport.probe('yoi'), { status: 'stopped' });
+});
+
+transportSuite('should keep hostile names on their own subjects', async () => {
+  const names = ['a.b', '*', '>', 'a b', 'x.*.y', 'a', 'b', 'x', 'y', 'a_2Eb'];
+  for (const name of names) {
+    await serve(name);
+    await befriend(name);
+  }
+  for (const name of names) {
+    assert.equal(await world.sender.discovery('alice').sendWeakNotifyToLivePeer(name, `for ${name}`), { type: 'delivered' }, name);
+  }
+  for (const name of names) assert.equal(world.pods.pod(name)!.pendingNotices(), [notice(`for ${name}`)], name);
+  // A raw client publishing on wildcards of the escaped space reaches nobody's notify.
+  const nc = await connect({ servers: world.server.url });
+  world.raw.push(nc);
+  for (const subject of ['podmesh.default.pod.*.notify', 'podmesh.default.pod.>']) {
+    nc.publish(subject, encodeJson({ message: 'wildcard' }));
+  }
+  await nc.flush();
+  assert.equal(await world.transport.probe('a'), { status: 'live', activity: 'idle' });
+  for (const name of names) assert.equal(world.pods.pod(name)!.pendingNotices(), [notice(`for ${name}`)], name);
+});
+
+transportSuite('should keep namespaces apart', async () => {
+  await serve('yoi', { namespace: 'team-b' });
+  assert.equal(await world.transport.probe('yoi'), { status: 'stopped' });
+  const other = createNatsTransport({ servers: world.server.url, namespace: 'team-b' });
+  try {
+    assert.equal(await other.probe('yoi'), { status: 'live', activity: 'idle' });
+  } finally {
+    await other.close();
+  }
+});
+
+transportSuite('should turn a notice over the payload limit into send-failed, never a crash', async () => {
+  await serve('yoi');
+  await befriend('yoi');
+  const discovery = world.sender.discovery('alice');
+  // Under the weak notify's 1 MiB, but over the server's max_payload once JSON-escaped.
+  const quoted = '"'.repeat(1024 * 1024 - 16);
+  const tooBig = await discovery.sendWeakNotifyToLivePeer('yoi', quoted);
+  assert.is(tooBig.type, 'send-failed');
+  assert.match((tooBig as { error: string }).error, /max_payload/);
+  const overLimit = await discovery.sendWeakNotifyToLivePeer('yoi', 'x'.repeat(1024 * 1024 + 1));
+  assert.is(overLimit.type, 'send-failed');
+  assert.equal(await discovery.sendWeakNotifyToLivePeer('yoi', 'x'.repeat(1024 * 1024 - 100)), { type: 'delivered' });
+  assert.equal(await discovery.sendWeakNotifyToLivePeer('yoi', 'small'), { type: 'delivered' });
+  assert.is(world.pods.pod('yoi')!.pendingNotices().length, 2);
+});
+
+transportSuite('should reject a refused request with the pod error code', async () => {
+  await serve('yoi');
+  const error = await world.transport.request('yoi', 'tool', { tool: 'list' }).then(
+    () => undefined,
+    (e: unknown) => e as { reason?: string; code?: string },
+  );
+  assert.is(error?.code, 'request-rejected');
+  assert.is(error?.reason, 'not-an-orchestrator');
+});
+
+transportSuite('should answer malformed bodies with an error reply, and go on serving', async () => {
+  const served = await serve('yoi');
+  const nc = await connect({ servers: world.server.url });
+  world.raw.push(nc);
+  const subject = natsSubjects().request('yoi', 'notify');
+  for (const [body, code] of [
+    ['not json', 'bad-json'],
+    ['[1]', 'bad-request'],
+    [`{"message":${'['.repeat(5000)}${']'.repeat(5000)}}`, 'invalid-params'],
+    ['{"message":7}', 'invalid-params'],
+  ] as const) {
+    const reply = JSON.parse((await nc.request(subject, body, { timeout: 1000 })).string()) as { ok: boolean; error?: { code: string }; incarnation: string };
+    assert.is(reply.ok, false);
+    assert.is(reply.error?.code, code, body.slice(0, 20));
+    assert.is(reply.incarnation, served.incarnation);
+  }
+  const unknown = JSON.parse((await nc.request('podmesh.default.pod.yoi.explode', undefined, { timeout: 1000 })).string()) as { error?: { code: string } };
+  assert.is(unknown.error?.code, 'unknown-method');
+  assert.equal(await world.transport.probe('yoi'), { status: 'live', activity: 'idle' });
+});
+
+transportSuite('should ignore a late reply and heartbeats of a superseded incarnation', async () => {
+  const served = await serve('yoi');
+  assert.equal(await world.transport.probe('yoi'), { status: 'live', activity: 'idle' });
+  // An older start of the same name (a process that hung, then woke up) answers too, and beats.
+  const nc = await connect({ servers: world.server.url });
+  world.raw.push(nc);
+  const old = { incarnation: 'old-incarnation', startedAt: served.startedAt - 60_000 };
+  nc.subscribe(natsSubjects().podWildcard('yoi'), {
+    callback: (_error, msg) => void msg.respond(encodeJson({ ...old, status: 'live', activity: 'running', ok: true, result: { stale: true } })),
+  });
+  nc.publish(natsSubjects().live('yoi'), encodeJson({ ...old, status: 'live', activity: 'running', pid: 1, at: new Date().toISOString() }));
+  await nc.flush();
+  for (let i = 0; i < 20; i += 1) {
+    const result = await world.transport.request('yoi', 'ping');
+    assert.is((result as { stale?: boolean }).stale, undefined, 'took the old incarnation\'s reply');
+  }
+  assert.is(world.transport.incarnation('yoi')?.incarnation, served.incarnation);
+  await new Promise((resolve) => setTimeout(resolve, 150)); // past freshMs
+  assert.equal(await world.transport.probe('yoi'), { status: 'live', activity: 'idle' });
+});
+
+transportSuite('should step down when a newer incarnation of its name starts', async () => {
+  const older = await serve('yoi');
+  // The newer start happens while the older one does not answer (as when it hangs): startCheckMs is what it waits.
+  const other = createPodRuntime({});
+  await other.spawnPod({ name: 'yoi' });
+  const nc = await connect({ servers: world.server.url });
+  world.raw.push(nc);
+  try {
+    // Simulate the hang by the check's outcome: a newer server started straight after a timeout.
+    const newer = await startNatsPodServer({ runtime: other, name: 'yoi', connection: nc, startCheckMs: 1 }).catch((e: unknown) => e);
+    if (newer instanceof NatsPodAlreadyRunningError) {
+      // The older one answered within 1 ms: the start check worked, which is also right.
+      assert.is(newer.running.incarnation, older.incarnation);
+      return;
+    }
+    const server = newer as NatsPodServer;
+    const deadline = performance.now() + 3000;
+    while (!older.superseded() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok(older.superseded(), 'the older server did not step down');
+    await world.transport.probe('yoi');
+    assert.is(world.transport.incarnation('yoi')?.incarnation, server.incarnation);
+    await server.close();
+  } finally {
+    await other.stop();
+  }
+});
+
+if (natsServerAvailable()) transportSuite.run();
+else console.log('skipped: createNatsTransport (no nats-server; .ci/run installs it)');
