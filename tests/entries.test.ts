@@ -6,6 +6,7 @@ import * as processEntry from '../src/actors/process/index.js';
 import * as simulation from '../src/simulation/index.js';
 import * as testing from '../src/testing/index.js';
 import * as inspector from '../src/inspector/index.js';
+import * as nats from '../src/actors/nats/index.js';
 import * as tickets from '../src/tickets/index.js';
 
 const entries = suite('package entries');
@@ -87,8 +88,9 @@ entries('should give every subpath entry its own concept', () => {
   assert.type(simulation.createSimulation, 'function');
   assert.type(testing.createFaultyStore, 'function');
   for (const name of ['createRuntimeInspector', 'startInspectorServer', 'createHomeFeed', 'createTraceFeed'] as const) assert.type(inspector[name], 'function');
+  for (const name of ['createNatsTransport', 'startNatsPodServer', 'createNatsKvPodStore'] as const) assert.type(nats[name], 'function');
   // Names new in 0.2 live only in their subpath: the root does not grow with the domains.
-  for (const name of ['startOrchestrator', 'orchestratorSystemId', 'TICKET_TOOL_NAMES', 'decideWeakNotify', 'walkWeakNotify', 'WEAK_NOTIFY_CHECKS']) {
+  for (const name of ['startOrchestrator', 'orchestratorSystemId', 'TICKET_TOOL_NAMES', 'decideWeakNotify', 'walkWeakNotify', 'WEAK_NOTIFY_CHECKS', 'createNatsTransport']) {
     assert.not.ok(name in root, `${name} is not in the root`);
   }
 });

@@ -30,7 +30,7 @@ Checks the tarball that \`npm pack\` makes, as a user would meet it:
   install       npm install <tarball> typescript@<repo's> @types/node@<repo's>
                 into an empty {"type":"module"} project
   import        import('podmesh') with plain node: createPodRuntime is a function
-  subpaths      podmesh/machines, /process, /tickets, /simulation, /testing, /inspector each
+  subpaths      podmesh/machines, /process, /tickets, /simulation, /testing, /inspector, /nats each
                 import and have their expected export
   require       require('podmesh') from a .cjs file (require of ESM, Node 20.19+)
   types         tsc on a strict consumer (strict, noUncheckedIndexedAccess,
@@ -68,6 +68,7 @@ const SUBPATHS: readonly (readonly [string, string])[] = [
   ['podmesh/simulation', 'createSimulation'],
   ['podmesh/testing', 'createFaultyStore'],
   ['podmesh/inspector', 'createRuntimeInspector'],
+  ['podmesh/nats', 'createNatsTransport'],
 ];
 
 const overall = performance.now();
