@@ -38,18 +38,30 @@ async function sameRevisionUpdatesAccepted(urls: readonly string[]): Promise<num
   }
 }
 
-clustered('should lose no peer when the stream leader is killed mid-run (replicas 3)', async (context) => {
-  if (!natsServerAvailable()) {
-    process.stderr.write('skipped (no nats-server on the PATH): cluster kill\n');
-    return;
+/**
+ * Whether this nats-server keeps compare-and-set on a replicas-3 stream, probed once on a cluster of its own
+ * before the test is registered: Debian's 2.9.10 accepts 10 of 10 concurrent updates expecting one revision,
+ * where no client can keep updates, so the case is then registered as skipped (with the count), not passed.
+ */
+async function replicatedCas(): Promise<{ holds: boolean; accepted: number }> {
+  const cluster = await startNatsCluster(3);
+  try {
+    const accepted = await sameRevisionUpdatesAccepted(cluster.urls);
+    return { holds: accepted === 1, accepted };
+  } finally {
+    await cluster.stop();
   }
+}
+const cas = natsServerAvailable() ? await replicatedCas() : undefined;
+const title = 'should lose no peer when the stream leader is killed mid-run (replicas 3)';
+const register =
+  cas?.holds === true
+    ? clustered
+    : (name: string, fn: (context: Context) => Promise<void>) =>
+        clustered.skip(`${name} (${cas === undefined ? 'no nats-server on the PATH' : `this nats-server accepted ${cas.accepted} of 10 concurrent updates expecting one revision on replicas 3: compare-and-set does not hold there`})`, fn);
+
+register(title, async (context) => {
   const cluster = (context.cluster = await startNatsCluster(3));
-  const accepted = await sameRevisionUpdatesAccepted(cluster.urls);
-  if (accepted > 1) {
-    // Measured on Debian's 2.9.10: 10 of 10. No client can keep updates on such a stream, so the case cannot hold.
-    process.stderr.write(`skipped: this nats-server accepts ${accepted} of 10 concurrent updates expecting the same revision on a replicas-3 stream (compare-and-set broken there)\n`);
-    return;
-  }
   const bucket = 'podmesh-cluster';
   const store = await createNatsKvPodStore({ servers: cluster.urls, bucket, replicas: 3 });
   const nc = await connect({ servers: cluster.urls });

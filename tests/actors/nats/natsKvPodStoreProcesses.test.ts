@@ -30,14 +30,9 @@ processes.after(async (context) => {
   await context.server?.stop();
 });
 
+// Without a nats-server the tests are counted as skipped (never as passed).
 const test = (name: string, fn: (context: Context) => Promise<void>): void =>
-  processes(name, async (context) => {
-    if (!available) {
-      process.stderr.write(`skipped (no nats-server on the PATH): ${name}\n`);
-      return;
-    }
-    await fn(context);
-  });
+  available ? processes(name, fn) : processes.skip(`${name} (no nats-server on the PATH)`, fn);
 
 async function freshBucket(context: Context, names: readonly string[]): Promise<{ bucket: string; store: NatsKvPodStore }> {
   const bucket = `p${++context.buckets}`;
