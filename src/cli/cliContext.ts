@@ -7,6 +7,8 @@ export interface GlobalOptions {
   readonly runtimeDir?: string;
   readonly json?: boolean;
   readonly color?: boolean;
+  /** NATS server URL(s): pods, records and notices over NATS instead of the home's sockets (docs/nats.md). */
+  readonly nats?: string;
 }
 
 /** What a command runs with: its streams, the global options, and colours that are on only for a terminal. */

@@ -35,6 +35,7 @@ export function buildProgram(io: CliIo, version: string, { json = false }: { rea
     .option('--home <dir>', HOME_HELP)
     .option('--runtime-dir <dir>', RUNTIME_HELP)
     .option('--json', 'machine-readable output: one JSON object (errors too, on stdout)')
+    .option('--nats <url>', 'pods and their records on a NATS server instead of this home (env PODMESH_NATS; docs/nats.md)')
     .option('--no-color', 'no colour (also off with NO_COLOR, --json, or when stdout is not a terminal)')
     .helpCommand('help [command]', 'help of a command (as podmesh <command> --help)')
     .showSuggestionAfterError(true)

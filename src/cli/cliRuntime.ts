@@ -47,7 +47,7 @@ async function checkFolder(path: string, flag: string, mayBeMissing: boolean): P
  * home; otherwise a home that was named (flag or `PODMESH_HOME`) must exist,
  * while the default home may be absent (nothing was started yet).
  */
-export async function cliPaths(context: CliContext, { create = false }: { readonly create?: boolean } = {}): Promise<PodmeshPaths> {
+export async function cliPaths(context: CliContext, { create = false }: { readonly create?: boolean } = {}): Promise<CliPaths> {
   const { options, io } = context;
   const paths = resolvePodmeshPaths(
     { ...(options.home === undefined ? {} : { home: options.home }), ...(options.runtimeDir === undefined ? {} : { runtimeDir: options.runtimeDir }) },
@@ -64,8 +64,15 @@ export async function cliPaths(context: CliContext, { create = false }: { readon
     await createFolder(paths.home, homeFlag, (path) => makeFolders(path, 0o700));
     await createFolder(paths.runtimeDir, runtimeFlag, ensurePrivateDir);
   }
-  return paths;
+  const nats = options.nats ?? (io.env.PODMESH_NATS === '' ? undefined : io.env.PODMESH_NATS);
+  return nats === undefined ? paths : { ...paths, nats };
 }
+
+/** The folders of a command, and the NATS server its pods use instead of the home's sockets and `pods/` (`--nats`, env PODMESH_NATS). */
+export type CliPaths = PodmeshPaths & { readonly nats?: string };
+
+/** What the CLI asks of a transport: the socket transport and the NATS transport both answer it. */
+export type CliTransport = Pick<SocketTransport, 'probe' | 'request'>;
 
 /** Makes a folder a flag named, as a one-line usage error when the OS refuses (`--home /proc/nope cannot be created (ENOENT)`). */
 async function createFolder(path: string, flag: string, make: (path: string) => Promise<unknown>): Promise<void> {
@@ -78,9 +85,11 @@ async function createFolder(path: string, flag: string, make: (path: string) => 
 
 /** The folders, store, socket transport and runtime a CLI process works with. */
 export interface CliRuntime {
-  readonly paths: PodmeshPaths;
-  readonly transport: SocketTransport;
+  readonly paths: CliPaths;
+  readonly transport: CliTransport;
   readonly runtime: PodRuntime;
+  /** The NATS server, when the pods live there (`--nats`); else the pods are the home's, on Unix sockets. */
+  readonly nats: string | undefined;
   close(): Promise<void>;
 }
 
@@ -88,20 +97,35 @@ export interface CliRuntime {
  * Opens the runtime of a CLI process on the shared home and runtime dir; with
  * `journal`, accepted notices are kept in `<home>/notices` until consumed.
  */
-export function openRuntime(paths: PodmeshPaths, extra: Partial<PodRuntimeOptions> = {}, { journal = false }: { readonly journal?: boolean } = {}): CliRuntime {
+export async function openRuntime(paths: CliPaths, extra: Partial<PodRuntimeOptions> = {}, { journal = false }: { readonly journal?: boolean } = {}): Promise<CliRuntime> {
+  const journalOption = journal ? { journal: createFsNoticeJournal(join(paths.home, 'notices')) } : {};
+  if (paths.nats !== undefined) {
+    // Records in the NATS KV bucket, pods reached over NATS; the journal stays on this host's disk.
+    const { createNatsKvPodStore } = await import('../actors/nats/createNatsKvPodStore.js');
+    const { createNatsTransport } = await import('../actors/nats/createNatsTransport.js');
+    const store = await createNatsKvPodStore({ servers: paths.nats });
+    const transport = createNatsTransport({ servers: paths.nats });
+    const runtime = createPodRuntime({ ...extra, store, transport, ...journalOption });
+    return {
+      paths,
+      transport,
+      runtime,
+      nats: paths.nats,
+      async close() {
+        await runtime.stop();
+        await transport.close();
+        await store.close();
+      },
+    };
+  }
   const transport = createSocketTransport({ runtimeDir: paths.runtimeDir });
-  const runtime = createPodRuntime({
-    ...extra,
-    store: createFsPodStore(paths.podsDir),
-    transport,
-    ...(journal ? { journal: createFsNoticeJournal(join(paths.home, 'notices')) } : {}),
-  });
-  return { paths, transport, runtime, close: () => runtime.stop() };
+  const runtime = createPodRuntime({ ...extra, store: createFsPodStore(paths.podsDir), transport, ...journalOption });
+  return { paths, transport, runtime, nats: undefined, close: () => runtime.stop() };
 }
 
 /** Runs `fn` with a runtime opened on `paths` and closes it after, whatever happens. */
-export async function withRuntime<T>(paths: PodmeshPaths, fn: (cli: CliRuntime) => Promise<T>): Promise<T> {
-  const cli = openRuntime(paths);
+export async function withRuntime<T>(paths: CliPaths, fn: (cli: CliRuntime) => Promise<T>): Promise<T> {
+  const cli = await openRuntime(paths);
   try {
     return await fn(cli);
   } finally {

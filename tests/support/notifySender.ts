@@ -15,7 +15,7 @@ import { formatOutcome } from '../../src/core/formatOutcome.js';
 import { fail, startOnGo } from './startOnGo.js';
 
 async function send(self: string, peer: string, count: number, lanes: number) {
-  const cli = openRuntime(resolvePodmeshPaths());
+  const cli = await openRuntime(resolvePodmeshPaths());
   try {
     const discovery = cli.runtime.discovery(self);
     const outcomes: Record<string, number> = {};

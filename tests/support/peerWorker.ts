@@ -15,7 +15,7 @@ const pairs = process.argv.slice(2).map((arg) => arg.split(':'));
 if (pairs.length === 0 || pairs.some((pair) => pair.length !== 2)) fail('usage: peerWorker.ts <self>:<peer> ...');
 
 startOnGo(async () => {
-  const cli = openRuntime(resolvePodmeshPaths());
+  const cli = await openRuntime(resolvePodmeshPaths());
   try {
     await Promise.all(pairs.map(([self, peer]) => cli.runtime.discovery(self!).registerPeer(peer!)));
     return { registered: pairs.length };

@@ -20,7 +20,7 @@ export async function orchestratorStart(context: CliContext, flags: HostFlags & 
   const paths = await cliPaths(context, { create: true });
   if (flags.detach === true) {
     const args = ['orchestrator', 'start', '--workspace', workspace.root, '--home', paths.home, '--runtime-dir', paths.runtimeDir, ...hostArgs(flags)];
-    const cli = openRuntime(paths);
+    const cli = await openRuntime(paths);
     try {
       const started = await startDetached(paths, cli.transport, names.orchestrator, args);
       if (context.json) printJson(context, { ...started, workspace: workspace.root, companion: names.companion });
@@ -30,7 +30,7 @@ export async function orchestratorStart(context: CliContext, flags: HostFlags & 
       await cli.close();
     }
   }
-  const cli = openRuntime(paths, host.runtime, { journal: host.journal });
+  const cli = await openRuntime(paths, host.runtime, { journal: host.journal });
   try {
     const tickets = createTicketBoard({ dir: join(paths.ticketsDir, names.orchestrator) });
     const orchestrator = await startOrchestrator(cli.runtime, {
@@ -49,9 +49,9 @@ export async function orchestratorStart(context: CliContext, flags: HostFlags & 
     };
     const { server, done } = await servePod(context, cli, names.orchestrator, { tools, quiet: flags.quiet === true });
     if (context.json) {
-      printJsonLine(context, { event: 'live', name: names.orchestrator, pid: process.pid, socket: server.socketPath, workspace: workspace.root, companion: names.companion, ensure: orchestrator.installed });
+      printJsonLine(context, { event: 'live', name: names.orchestrator, pid: process.pid, address: server.address, workspace: workspace.root, companion: names.companion, ensure: orchestrator.installed });
     } else {
-      context.io.out(`orchestrator ${names.orchestrator} of ${workspace.root} live at ${server.socketPath} (pid ${process.pid}); companion ${names.companion}: ${describeEnsure(orchestrator.installed)}\n`);
+      context.io.out(`orchestrator ${names.orchestrator} of ${workspace.root} live at ${server.address} (pid ${process.pid}); companion ${names.companion}: ${describeEnsure(orchestrator.installed)}\n`);
     }
     return await done;
   } catch (error) {

@@ -20,7 +20,7 @@ import { podLogPath } from './startDetached.js';
 export async function podRemove(context: CliContext, rawName: string, flags: { readonly discardNotices?: boolean }): Promise<number> {
   validatePodName(rawName); // names are checked before any folder
   const paths = await cliPaths(context);
-  const cli = openRuntime(paths, {}, { journal: true });
+  const cli = await openRuntime(paths, {}, { journal: true });
   try {
     const name = await requirePod(cli, rawName);
     const live = await cli.transport.probe(name);

@@ -56,7 +56,7 @@ export async function podStart(
     if (flags.role !== undefined) args.push('--role', flags.role);
     if (workspaceRoot !== undefined) args.push('--workspace', workspaceRoot);
     if (parent !== undefined) args.push('--parent', parent);
-    const cli = openRuntime(paths);
+    const cli = await openRuntime(paths);
     try {
       const started = await startDetached(paths, cli.transport, name, args);
       if (context.json) printJson(context, started);
@@ -66,7 +66,7 @@ export async function podStart(
       await cli.close();
     }
   }
-  const cli = openRuntime(paths, host.runtime, { journal: host.journal });
+  const cli = await openRuntime(paths, host.runtime, { journal: host.journal });
   try {
     await cli.runtime.spawnPod({
       name,
@@ -75,8 +75,8 @@ export async function podStart(
       ...(parent === undefined ? {} : { parent }),
     });
     const { server, done } = await servePod(context, cli, name, { quiet: flags.quiet === true });
-    if (context.json) printJsonLine(context, { event: 'live', name, pid: process.pid, socket: server.socketPath });
-    else context.io.out(`pod ${name} live at ${server.socketPath} (pid ${process.pid}; Ctrl-C to stop)\n`);
+    if (context.json) printJsonLine(context, { event: 'live', name, pid: process.pid, address: server.address });
+    else context.io.out(`pod ${name} live at ${server.address} (pid ${process.pid}; Ctrl-C to stop)\n`);
     return await done;
   } catch (error) {
     await cli.close();

@@ -1,7 +1,13 @@
-import { startPodServer, type PodServer, type PodToolHandler } from '../../actors/process/startPodServer.js';
+import { startPodServer, type PodToolHandler } from '../../actors/process/startPodServer.js';
 import type { CliContext } from '../cliContext.js';
 import type { CliRuntime } from '../cliRuntime.js';
 import { boundText } from '../cliOutput.js';
+
+/** A served pod: where it answers (its socket path, or its NATS server) and how to stop serving it. */
+export interface ServedPod {
+  readonly address: string;
+  close(): Promise<void>;
+}
 
 /** Lines and characters of a notice the pod's terminal shows; the whole stays in `pod state`. */
 const NOTICE_LINES = 20;
@@ -19,7 +25,7 @@ export async function servePod(
   cli: CliRuntime,
   name: string,
   options: { readonly tools?: PodToolHandler; readonly quiet?: boolean } = {},
-): Promise<{ server: PodServer; done: Promise<number> }> {
+): Promise<{ server: ServedPod; done: Promise<number> }> {
   const { io } = context;
   const pod = cli.runtime.pod(name)!;
   // Events are recorded as they happen (in the order they happen: a notice, then the turn it
@@ -35,7 +41,7 @@ export async function servePod(
     lines.push(context.json ? JSON.stringify({ at: at.toISOString(), pod: name, ...event }) + '\n' : `${context.colors.dim(at.toTimeString().slice(0, 8))} ${text}\n`);
   };
 
-  let server: PodServer | undefined;
+  let server: ServedPod | undefined;
   let stop: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolveExit) => {
     let stopping = false;
@@ -97,19 +103,30 @@ export async function servePod(
     });
   };
 
-  server = await startPodServer({
+  const common = {
     runtime: cli.runtime,
     name,
-    runtimeDir: cli.paths.runtimeDir,
     ...(options.tools === undefined ? {} : { tools: options.tools }),
     ...(options.quiet === true ? {} : { onNotice: (message: string, autoRun: boolean, from: string | undefined) => showNotice(message, autoRun, from) }),
     onStopRequested: () => stop(0),
-    onLockLost: (error) => {
-      if (context.json) io.out(JSON.stringify({ at: new Date().toISOString(), pod: name, event: 'lock-lost', message: error.message }) + '\n');
-      else io.err(`podmesh: lost the name lock of ${name} (${error.message}); stopping\n`);
-      stop(1);
-    },
-  });
+  };
+  const lost = (what: string, message: string): void => {
+    if (context.json) io.out(JSON.stringify({ at: new Date().toISOString(), pod: name, event: what, message }) + '\n');
+    else io.err(`podmesh: ${message}; stopping\n`);
+    stop(1);
+  };
+  if (cli.nats !== undefined) {
+    const { startNatsPodServer } = await import('../../actors/nats/startNatsPodServer.js');
+    const served = await startNatsPodServer({ ...common, servers: cli.nats, onSuperseded: () => lost('superseded', `a newer ${name} started elsewhere on NATS`) });
+    server = { address: `${cli.nats} (NATS, incarnation ${served.incarnation})`, close: () => served.close() };
+  } else {
+    const served = await startPodServer({
+      ...common,
+      runtimeDir: cli.paths.runtimeDir,
+      onLockLost: (error) => lost('lock-lost', `lost the name lock of ${name} (${error.message})`),
+    });
+    server = { address: served.socketPath, close: () => served.close() };
+  }
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   return { server, done };

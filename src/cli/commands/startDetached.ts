@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { PodmeshError } from '../../core/errors.js';
 import { makeFolders } from '../../actors/stores/makeFolders.js';
 import { alreadyRunning } from './alreadyRunning.js';
-import type { SocketTransport } from '../../actors/process/createSocketTransport.js';
-import type { PodmeshPaths } from '../../actors/process/podPaths.js';
+import type { CliPaths, CliTransport } from '../cliRuntime.js';
 
 /** How long a detached start may take before the parent gives up waiting (the child keeps its log). */
 const START_WAIT_MS = 20_000;
@@ -16,7 +15,7 @@ const START_WAIT_MS = 20_000;
 const BIN = fileURLToPath(new URL('../../../bin/podmesh.js', import.meta.url));
 
 /** The log file of a pod started with `--detach`: `<home>/logs/<name>.log`. */
-export function podLogPath(paths: PodmeshPaths, name: string): string {
+export function podLogPath(paths: CliPaths, name: string): string {
   return join(paths.home, 'logs', `${name}.log`);
 }
 
@@ -41,7 +40,9 @@ async function lastLine(path: string, from: number): Promise<string> {
  * resolves once `name` answers live on its socket. A child that exits first
  * rejects with the last line it logged.
  */
-export async function startDetached(paths: PodmeshPaths, transport: SocketTransport, name: string, args: readonly string[]): Promise<DetachedPod> {
+export async function startDetached(paths: CliPaths, transport: CliTransport, name: string, commandArgs: readonly string[]): Promise<DetachedPod> {
+  // A pod on NATS is started on NATS again: the child gets the same server.
+  const args = paths.nats === undefined ? commandArgs : [...commandArgs, '--nats', paths.nats];
   // A name already live would make the child fail while the probe below answered for the other pod.
   if ((await transport.probe(name))?.status === 'live') throw await alreadyRunning(paths, name);
   const log = podLogPath(paths, name);
