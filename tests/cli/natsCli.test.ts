@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { sandboxSuite, waitFor, type CommandResult, type Sandbox } from '../support/podProcess.js';
 import { natsServerAvailable, startNatsServer, type NatsServer } from '../support/natsServer.js';
@@ -19,7 +21,7 @@ const cli = sandboxSuite<{ sandbox?: Sandbox; nats?: NatsServer }>('podmesh CLI 
 // Without a nats-server the case is counted as skipped, never as passed.
 const test = natsServerAvailable() ? cli : cli.skip;
 
-test('should run detached pods on NATS: ps, peer, notify, show and stop go through the server, not the home', async (context) => {
+test('should run detached pods and an orchestrator on NATS: ps, peer, notify, tickets, show and stop go through the server, not the home', async (context) => {
   const s = context.sandbox!;
   const nats = (context.nats = await startNatsServer());
   const run = (args: string[], options?: { stdin?: string }) => s.run([...args, '--nats', nats.url], undefined, options);
@@ -41,6 +43,18 @@ test('should run detached pods on NATS: ps, peer, notify, show and stop go throu
     // The home holds no record: the pods are NATS's.
     const home = await s.run(['ps', '--json']);
     assert.equal(json<{ pods: Row[] }>(home).pods, []);
+
+    // The orchestrator of a workspace on NATS: its ticket tools notify the companion over NATS too.
+    const workspace = join(s.root, 'yoi');
+    await mkdir(workspace);
+    started.push(json<{ pid: number }>(await run(['orchestrator', 'start', '-d', '--workspace', workspace, '--json'])).pid);
+    const created = json<{ content: { ticket: string } }>(await run(['ticket', 'create', '--title', 'Over NATS', '--workspace', workspace, '--json']));
+    const planned = json<{ hook: { ensure: { type: string }; delivery: { type: string } } }>(
+      await run(['ticket', 'comment', created.content.ticket, '--event', 'plan', '--body', 'b', '--workspace', workspace, '--json']),
+    );
+    assert.equal([planned.hook.ensure.type, planned.hook.delivery.type], ['ensured', 'delivered']);
+    assert.is(json<{ pendingNotices: string[] }>(await run(['pod', 'state', 'yoi', '--json'])).pendingNotices.length, 2, 'the plan reached the companion');
+    assert.equal(json(await run(['orchestrator', 'stop', '--workspace', workspace, '--json'])), { name: 'yoi-orchestrator', outcome: 'stopped', pid: started[2] });
 
     assert.equal(json(await run(['pod', 'stop', 'yoi', '--json'])), { name: 'yoi', outcome: 'stopped', pid: started[0] });
     await waitFor(async () => json<{ pods: Row[] }>(await run(['ps', '--json'])).pods.find((row) => row.name === 'yoi')?.status === 'stopped', 10_000, 'yoi stopped');
