@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { errorCode } from '../core/errors.js';
+import { errorCode, PodmeshError } from '../core/errors.js';
 import { errorLine } from '../core/text.js';
 import { createFsNoticeJournal } from '../actors/stores/createFsNoticeJournal.js';
 import { createFsPodStore } from '../actors/stores/createFsPodStore.js';
@@ -103,7 +103,13 @@ export async function openRuntime(paths: CliPaths, extra: Partial<PodRuntimeOpti
     // Records in the NATS KV bucket, pods reached over NATS; the journal stays on this host's disk.
     const { createNatsKvPodStore } = await import('../actors/nats/createNatsKvPodStore.js');
     const { createNatsTransport } = await import('../actors/nats/createNatsTransport.js');
-    const store = await createNatsKvPodStore({ servers: paths.nats });
+    let store: Awaited<ReturnType<typeof createNatsKvPodStore>>;
+    try {
+      store = await createNatsKvPodStore({ servers: paths.nats });
+    } catch (error) {
+      // The client's own message ("connection refused") does not say which server or which flag.
+      throw new PodmeshError('invalid-argument', `--nats ${paths.nats}: cannot use this NATS server (${errorLine(error, 160)})`, { cause: error });
+    }
     const transport = createNatsTransport({ servers: paths.nats });
     const runtime = createPodRuntime({ ...extra, store, transport, ...journalOption });
     return {

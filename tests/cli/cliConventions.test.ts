@@ -82,6 +82,12 @@ cli('should take global flags before or after the command', async () => {
   assert.equal(JSON.parse(json.stdout).pods.map((p: { name: string }) => p.name), ['coder', 'yoi']);
 });
 
+cli('should name the server and the flag when --nats cannot connect', async () => {
+  const result = await run(['ps', '--nats', 'nats://127.0.0.1:1']);
+  assert.is(result.code, 1);
+  assert.match(result.stderr, /^podmesh: --nats nats:\/\/127\.0\.0\.1:1: cannot use this NATS server \(.*refused.*\)\n$/);
+});
+
 cli('should refuse a home that is a file, with one line', async () => {
   const file = join(root, 'a-file');
   await writeFile(file, 'x');
