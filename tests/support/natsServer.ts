@@ -38,10 +38,12 @@ export interface NatsServer {
   readonly pid: number;
   /** Everything it logged so far. */
   log(): string;
+  /** Resolves with the first match of `pattern` in its log (bounded; rejects when it exits first). */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM, a bounded wait for the exit (then SIGKILL), and the folder removed. Idempotent. */
   stop(): Promise<void>;
-  /** Sends `signal` (SIGKILL, SIGSTOP, SIGCONT…); a killing signal is awaited. The folder stays until `stop()`. */
-  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Sends `signal` (default SIGKILL: a crash; SIGSTOP, SIGCONT…); a killing signal is awaited. The folder stays until `stop()`. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 let available: boolean | undefined;
@@ -124,7 +126,17 @@ export async function startNatsServer(options: { readonly cluster?: NatsClusterO
       })();
       return stopping;
     },
-    async kill(signal) {
+    async waitForLog(pattern, timeoutMs = START_TIMEOUT_MS) {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(output);
+        if (match !== null) return match[0];
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nats-server exited before logging ${pattern}:\n${output}`);
+        if (performance.now() > deadline) throw new Error(`nats-server did not log ${pattern} within ${timeoutMs} ms:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async kill(signal = 'SIGKILL') {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill(signal);
       if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') await boundedExit(child, STOP_TIMEOUT_MS);
@@ -149,18 +161,27 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `size` clustered servers with JetStream, each routed to all. */
-export async function startNatsCluster(size = 3): Promise<NatsCluster> {
-  const name = `podmesh-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+/**
+ * Starts `size` clustered servers with JetStream, each routed to all (server
+ * `${name}-${i}`, i from 1), and waits until each knows the JetStream
+ * metadata leader (a bucket made before that fails).
+ */
+export async function startNatsCluster(size = 3, name = `podmesh-${process.pid}-${Math.random().toString(36).slice(2, 8)}`): Promise<NatsCluster> {
   const ports: number[] = [];
   for (let i = 0; i < size; i += 1) ports.push(await freePort());
   const routes = ports.map((port) => `nats://127.0.0.1:${port}`);
-  const started = await Promise.allSettled(ports.map((routePort, i) => startNatsServer({ cluster: { name, serverName: `${name}-${i}`, routePort, routes } })));
+  const started = await Promise.allSettled(ports.map((routePort, i) => startNatsServer({ cluster: { name, serverName: `${name}-${i + 1}`, routePort, routes } })));
   const servers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const failed = started.find((outcome) => outcome.status === 'rejected');
   if (failed !== undefined) {
     await Promise.all(servers.map((server) => server.stop()));
     throw (failed as PromiseRejectedResult).reason;
+  }
+  try {
+    await Promise.all(servers.map((server) => server.waitForLog(/JetStream cluster new metadata leader|Self is new JetStream cluster metadata leader/, 15_000)));
+  } catch (error) {
+    await Promise.all(servers.map((server) => server.stop()));
+    throw error;
   }
   return {
     servers,

@@ -6,7 +6,7 @@ import { createNatsKvPodStore, type NatsKvPodStore } from '../../../src/actors/n
 import { createMemoryPodStore } from '../../../src/actors/stores/createMemoryPodStore.js';
 import { CorruptMetadataError, InvalidPodNameError, StateMissingError } from '../../../src/core/errors.js';
 import { INVALID_NAMES, pod, rejects } from '../../support/assertions.js';
-import { natsServerAvailable, startNatsServer, type NatsServer } from '../../support/startNatsServer.js';
+import { natsServerAvailable, startNatsServer, type NatsServer } from '../../support/natsServer.js';
 import { runStoreScript } from '../../support/storeScript.js';
 
 interface Context {

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { createNatsKvPodStore } from '../../../src/actors/nats/createNatsKvPodStore.js';
 import { pod } from '../../support/assertions.js';
 import { killAll, spawnKvWorker } from '../../support/spawnNatsKvWorker.js';
-import { natsServerAvailable, startNatsCluster, type NatsCluster } from '../../support/startNatsServer.js';
+import { natsServerAvailable, startNatsCluster, type NatsCluster } from '../../support/natsServer.js';
 
 interface Context {
   cluster?: NatsCluster;
@@ -44,7 +44,7 @@ async function sameRevisionUpdatesAccepted(urls: readonly string[]): Promise<num
  * where no client can keep updates, so the case is then registered as skipped (with the count), not passed.
  */
 async function replicatedCas(): Promise<{ holds: boolean; accepted: number }> {
-  const cluster = await startNatsCluster(3);
+  const cluster = await startNatsCluster(3, 'podmesh-test');
   try {
     const accepted = await sameRevisionUpdatesAccepted(cluster.urls);
     return { holds: accepted === 1, accepted };
@@ -61,10 +61,10 @@ const register =
         clustered.skip(`${name} (${cas === undefined ? 'no nats-server on the PATH' : `this nats-server accepted ${cas.accepted} of 10 concurrent updates expecting one revision on replicas 3: compare-and-set does not hold there`})`, fn);
 
 register(title, async (context) => {
-  const cluster = (context.cluster = await startNatsCluster(3));
+  const cluster = (context.cluster = await startNatsCluster(3, 'podmesh-test'));
   const bucket = 'podmesh-cluster';
   const store = await createNatsKvPodStore({ servers: cluster.urls, bucket, replicas: 3 });
-  const nc = await connect({ servers: cluster.urls });
+  const nc = await connect({ servers: [...cluster.urls] });
   try {
     const names = Array.from({ length: 12 }, (_, i) => `c${i}`);
     await Promise.all(names.map((name) => store.write(pod(name))));

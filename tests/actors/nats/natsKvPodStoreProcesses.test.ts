@@ -7,7 +7,7 @@ import type { PodMetadata } from '../../../src/core/types.js';
 import { pod } from '../../support/assertions.js';
 import { assertNoOneSidedDelivery } from '../../support/relationChecks.js';
 import { killAll, runKvWorkers, spawnKvWorker } from '../../support/spawnNatsKvWorker.js';
-import { natsServerAvailable, startNatsServer, type NatsServer } from '../../support/startNatsServer.js';
+import { natsServerAvailable, startNatsServer, type NatsServer } from '../../support/natsServer.js';
 
 interface Context {
   server?: NatsServer;
