@@ -64,8 +64,13 @@ export async function cliPaths(context: CliContext, { create = false }: { readon
     await createFolder(paths.home, homeFlag, (path) => makeFolders(path, 0o700));
     await createFolder(paths.runtimeDir, runtimeFlag, ensurePrivateDir);
   }
-  const nats = options.nats ?? (io.env.PODMESH_NATS === '' ? undefined : io.env.PODMESH_NATS);
+  const nats = natsServerOf(context);
   return nats === undefined ? paths : { ...paths, nats };
+}
+
+/** The NATS server a command was pointed at: `--nats`, else a non-empty `PODMESH_NATS`. */
+export function natsServerOf({ options, io }: CliContext): string | undefined {
+  return options.nats ?? (io.env.PODMESH_NATS === '' ? undefined : io.env.PODMESH_NATS);
 }
 
 /** The folders of a command, and the NATS server its pods use instead of the home's sockets and `pods/` (`--nats`, env PODMESH_NATS). */

@@ -15,10 +15,12 @@ import { createTraceRecorder, type TraceRecorder } from './createTraceRecorder.j
 import { startOrchestrator } from '../tickets/startOrchestrator.js';
 import { FAULT_KINDS, parseScenario, ScenarioError, type FaultKind, type Scenario, type WorkloadKind } from './parseScenario.js';
 import { INVARIANTS } from './simulationInvariants.js';
+import { openNatsBackend, type NatsBackend, type SimulationNats } from './openNatsBackend.js';
 import { applyFault, WORKLOAD } from './simulationSteps.js';
 import type { SimulationInjection, SimWorkspace, SimWorld, StepObservation } from './simulationWorld.js';
 
 export type { SimulationInjection } from './simulationWorld.js';
+export type { SimulationNats } from './openNatsBackend.js';
 
 /** Options of {@link createSimulation}. */
 export interface SimulationOptions {
@@ -37,6 +39,13 @@ export interface SimulationOptions {
    * each line (no newline), the header first. The same seed gives the same lines.
    */
   readonly onTraceLine?: (line: string) => void;
+  /**
+   * Runs the scenario over a real NATS server: the records in a KV bucket of
+   * the run's own (destroyed at the end), and, with `remoteCompanions`, the
+   * companions served over NATS to the orchestrators' runtime. The same seed
+   * gives the same trace as in memory.
+   */
+  readonly nats?: SimulationNats;
 }
 
 /** How one invariant fared over a run. */
@@ -56,6 +65,8 @@ export interface SimulationResult {
   readonly seed: number;
   readonly pods: number;
   readonly steps: number;
+  /** Where the records and the companions' transport were: in memory, or on a NATS server. */
+  readonly backend: 'memory' | 'nats';
   readonly ok: boolean;
   /** Weak notify outcomes by type (lifecycle events and direct notifies). */
   readonly histogram: Record<WeakNotifyOutcomeType, number>;
@@ -100,11 +111,19 @@ export function createSimulation(options: SimulationOptions): Simulation {
   return { run: () => runSimulation(scenario, options) };
 }
 
-async function buildWorld(scenario: Scenario, options: SimulationOptions, trace: string[], clock: SimulatedClock, recorder: TraceRecorder | undefined): Promise<SimWorld> {
+async function buildWorld(
+  scenario: Scenario,
+  options: SimulationOptions,
+  trace: string[],
+  clock: SimulatedClock,
+  recorder: TraceRecorder | undefined,
+  nats: NatsBackend | undefined,
+): Promise<SimWorld> {
   const inject = options.inject ?? {};
   const random = createRandom(scenario.seed);
-  const memory = createMemoryPodStore();
-  const faultyStore = inject.wrapStore?.(createFaultyStore(memory)) ?? createFaultyStore(memory);
+  const records = nats?.records ?? createMemoryPodStore();
+  const store = nats?.store ?? records;
+  const faultyStore = inject.wrapStore?.(createFaultyStore(store)) ?? createFaultyStore(store);
   let turnStarts = 0;
   const turn = () => void (world.turnStarts = ++turnStarts);
   const common = { store: faultyStore, clock, turn, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, ...(recorder === undefined ? {} : { inspect: recorder.inspect }) };
@@ -114,7 +133,7 @@ async function buildWorld(scenario: Scenario, options: SimulationOptions, trace:
   if (scenario.remoteCompanions) {
     companions = createPodRuntime(common);
     const remote = companions;
-    transport = createFaultyTransport(createRuntimeTransport(() => remote), {
+    transport = createFaultyTransport(nats?.transport ?? createRuntimeTransport(() => remote), {
       onHang: () => clock.increment(DELIVERY_TIMEOUT_MS),
     });
   }
@@ -123,7 +142,7 @@ async function buildWorld(scenario: Scenario, options: SimulationOptions, trace:
     scenario,
     clock,
     random,
-    memory,
+    records,
     faultyStore,
     main,
     companions: companions ?? main,
@@ -142,9 +161,10 @@ async function buildWorld(scenario: Scenario, options: SimulationOptions, trace:
     const mode = scenario.initialPeers === 'mixed' ? random.pick(['reciprocal', 'one-directional', 'none'] as const) : scenario.initialPeers;
     const companionPeers = mode === 'none' || (mode === 'one-directional' && i % 2 === 1) ? [] : [names.orchestrator];
     const orchestratorPeers = mode === 'reciprocal' || (mode === 'one-directional' && i % 2 === 1) ? [names.companion] : [];
-    await memory.write({ name: names.orchestrator, role: 'orchestrator', workspaceRoot, peers: orchestratorPeers, spawnedChildren: [] });
-    await memory.write({ name: names.companion, role: 'companion', workspaceRoot, peers: companionPeers, spawnedChildren: [] });
+    await records.write({ name: names.orchestrator, role: 'orchestrator', workspaceRoot, peers: orchestratorPeers, spawnedChildren: [] });
+    await records.write({ name: names.companion, role: 'companion', workspaceRoot, peers: companionPeers, spawnedChildren: [] });
     await world.companions.spawnPod({ name: names.companion });
+    if (nats !== undefined && companions !== undefined) await nats.serve(companions, names.companion);
     const tickets = createTicketBoard({ now: () => clock.now(), random: () => random.next() });
     // `/sim/…` is a folder of the simulated world only: it is not looked for on disk.
     const orchestrator = await startOrchestrator(main, { workspaceRoot, tickets, virtual: true });
@@ -166,8 +186,8 @@ async function buildWorld(scenario: Scenario, options: SimulationOptions, trace:
   // Neighbouring workers start as peers, so direct notifies have somewhere to go.
   if (scenario.initialPeers !== 'none') {
     for (let i = 0; i + 1 < workers; i += 2) {
-      await memory.setPeers(`w-${i}`, [`w-${i + 1}`]);
-      await memory.setPeers(`w-${i + 1}`, [`w-${i}`]);
+      await records.setPeers(`w-${i}`, [`w-${i + 1}`]);
+      await records.setPeers(`w-${i + 1}`, [`w-${i}`]);
     }
   }
   trace.push(`setup workers=${workers} store-writes=${faultyStore.writes}`);
@@ -178,8 +198,14 @@ async function runSimulation(scenario: Scenario, options: SimulationOptions): Pr
   const trace: string[] = [`scenario ${scenario.name} seed=${scenario.seed} pods=${scenario.pods} steps=${scenario.steps}`];
   const clock = new SimulatedClock();
   const recorder = options.onTraceLine === undefined ? undefined : createTraceRecorder(scenario, () => clock.now(), options.onTraceLine);
-  const world = await buildWorld(scenario, options, trace, clock, recorder);
-  await recorder?.start(world);
+  const nats = options.nats === undefined ? undefined : await openNatsBackend(options.nats);
+  let world: SimWorld;
+  try {
+    world = await buildWorld(scenario, options, trace, clock, recorder, nats);
+  } catch (error) {
+    await nats?.close();
+    throw error;
+  }
   const histogram = emptyHistogram();
   const actions: Record<string, number> = {};
   const reports: InvariantReport[] = INVARIANTS.map((inv) => ({ name: inv.name, description: inv.description, checks: 0, failed: 0, failures: [] }));
@@ -188,6 +214,7 @@ async function runSimulation(scenario: Scenario, options: SimulationOptions): Pr
   const faults = new Set<string>(FAULT_KINDS);
 
   try {
+    await recorder?.start(world);
     for (let step = 0; step < scenario.steps; step += 1) {
       world.clock.increment(scenario.stepMs);
       while (schedule.length > 0 && schedule[0]!.step === step) {
@@ -242,6 +269,7 @@ async function runSimulation(scenario: Scenario, options: SimulationOptions): Pr
   } finally {
     await world.main.stop();
     if (world.companions !== world.main) await world.companions.stop();
+    await nats?.close();
   }
   trace.push(`end histogram=${JSON.stringify(histogram)}`);
   return {
@@ -249,6 +277,7 @@ async function runSimulation(scenario: Scenario, options: SimulationOptions): Pr
     seed: scenario.seed,
     pods: scenario.pods,
     steps: scenario.steps,
+    backend: nats === undefined ? 'memory' : 'nats',
     ok: reports.every((r) => r.failed === 0),
     histogram,
     actions,

@@ -169,7 +169,7 @@ export const WORKLOAD: Record<WorkloadKind, (world: SimWorld, obs: StepObservati
 /** Applies a fault to a workspace's companion (or its peer relation, the store, the transport). */
 export async function applyFault(world: SimWorld, fault: FaultKind, ws: SimWorkspace): Promise<string> {
   const pod = companionPod(world, ws);
-  const { memory } = world;
+  const { records } = world;
   const readSafe = (name: string) => readableRecord(world, name);
   switch (fault) {
     case 'stop':
@@ -188,30 +188,30 @@ export async function applyFault(world: SimWorld, fault: FaultKind, ws: SimWorks
       const record = await readSafe(ws.companion);
       if (record === null) return `fault deleteMetadata ${ws.companion} (nothing to delete)`;
       ws.deleted = record;
-      await memory.delete(ws.companion);
+      await records.delete(ws.companion);
       break;
     }
     case 'restoreMetadata':
       if (ws.deleted === undefined) return `fault restoreMetadata ${ws.companion} (nothing deleted)`;
-      if ((await readSafe(ws.companion)) === null) await memory.write(ws.deleted);
+      if ((await readSafe(ws.companion)) === null) await records.write(ws.deleted);
       ws.deleted = undefined;
       break;
     case 'corruptRecord': {
       const record = await readSafe(ws.companion);
       if (record === null) return `fault corruptRecord ${ws.companion} (nothing to corrupt)`;
       ws.corrupted = record;
-      await memory.writeRaw(ws.companion, '{"name": "torn');
+      await records.writeRaw(ws.companion, '{"name": "torn');
       break;
     }
     case 'repairRecord':
       if (ws.corrupted === undefined) return `fault repairRecord ${ws.companion} (nothing corrupted)`;
-      await memory.write(ws.corrupted);
+      await records.write(ws.corrupted);
       ws.corrupted = undefined;
       break;
     case 'oneDirectional': {
       const [from, to] = world.random.chance(0.5) ? [ws.orchestrator.name, ws.companion] : [ws.companion, ws.orchestrator.name];
       if ((await readSafe(from)) === null) return `fault oneDirectional ${from} (unreadable)`;
-      await memory.removePeer(from, to);
+      await records.removePeer(from, to);
       return `fault oneDirectional ${from} drops ${to}`;
     }
     case 'storeFailNextWrite':

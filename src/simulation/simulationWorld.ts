@@ -1,9 +1,8 @@
 import type { SimulatedClock } from 'xstate';
-import type { PodMetadata, PodTransport, WeakNotifyOutcome } from '../core/types.js';
+import type { PodMetadata, PodMetadataStore, PodTransport, WeakNotifyOutcome } from '../core/types.js';
 import type { PodDiscovery } from '../actors/runtime/createDiscovery.js';
 import type { FaultyStore } from '../testing/createFaultyStore.js';
 import type { FaultyTransport } from '../testing/createFaultyTransport.js';
-import type { MemoryPodStore } from '../actors/stores/createMemoryPodStore.js';
 import type { PodRuntime } from '../actors/runtime/createPodRuntime.js';
 import type { Random } from './createRandom.js';
 import type { TicketTools } from '../tickets/createTicketTools.js';
@@ -25,13 +24,22 @@ export interface SimWorkspace {
   corrupted?: PodMetadata;
 }
 
+/**
+ * The records as faults and invariant checks see them, behind the runtime's
+ * back: the memory store itself, or the run's KV bucket over NATS.
+ */
+export interface SimRecords extends PodMetadataStore {
+  /** Stores `text` as `name`'s record as it is, valid or not (a torn write). */
+  writeRaw(name: string, text: string): Promise<void>;
+}
+
 /** Everything a simulation step can touch. */
 export interface SimWorld {
   readonly scenario: Scenario;
   readonly clock: SimulatedClock;
   readonly random: Random;
   /** The raw records, for faults and invariant checks that act behind the runtime's back. */
-  readonly memory: MemoryPodStore;
+  readonly records: SimRecords;
   readonly faultyStore: FaultyStore;
   /** The runtime of orchestrators and workers. */
   readonly main: PodRuntime;
@@ -92,7 +100,7 @@ export function companionPod(world: SimWorld, workspace: SimWorkspace) {
 /** A raw record as the world sees it behind the runtime's back: the record, `null` when missing, or `'unreadable'`. */
 export async function peekRecord(world: SimWorld, name: string): Promise<PodMetadata | null | 'unreadable'> {
   try {
-    return await world.memory.read(name);
+    return await world.records.read(name);
   } catch {
     return 'unreadable';
   }

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { sandboxSuite, waitFor, type CommandResult, type Sandbox } from '../support/podProcess.js';
+import { repoRoot, sandboxSuite, waitFor, type CommandResult, type Sandbox } from '../support/podProcess.js';
 import { natsServerAvailable, startNatsServer, type NatsServer } from '../support/natsServer.js';
 
 interface Row {
@@ -75,6 +75,26 @@ test('should run detached pods and an orchestrator on NATS: ps, peer, notify, ti
         // gone already
       }
     }
+    await nats.stop();
+  }
+});
+
+test('should simulate a scenario over NATS with the trace it gives in memory, and say where it ran', async (context) => {
+  const s = context.sandbox!;
+  const nats = (context.nats = await startNatsServer());
+  try {
+    const scenario = join(repoRoot, 'examples', 'flaky-workspace.json');
+    const args = ['simulate', scenario];
+    const memory = json<{ backend: string; traceHash: string; ok: boolean }>(await s.run([...args, '--json']));
+    const overNats = json<{ backend: string; traceHash: string; ok: boolean }>(await s.run([...args, '--json', '--nats', nats.url]));
+    assert.equal([memory.backend, overNats.backend], ['memory', 'nats']);
+    assert.ok(overNats.ok);
+    assert.is(overNats.traceHash, memory.traceHash);
+    const text = await s.run([...args, '-q', '--nats', nats.url]);
+    assert.is(text.code, 0, text.stderr);
+    assert.match(text.stdout, `over NATS ${nats.url} in `);
+    assert.match(text.stdout, `trace sha256 ${memory.traceHash}`);
+  } finally {
     await nats.stop();
   }
 });

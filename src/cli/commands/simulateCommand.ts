@@ -5,6 +5,7 @@ import { createSimulation, type SimulationResult } from '../../simulation/create
 import { parseScenario, ScenarioError, type Scenario } from '../../simulation/parseScenario.js';
 import { intOption, UsageError } from '../cliArgs.js';
 import type { CliContext } from '../cliContext.js';
+import { natsServerOf } from '../cliRuntime.js';
 import { readUserFile } from '../readUserFile.js';
 
 const MAX_SCENARIO_BYTES = 1024 * 1024;
@@ -47,8 +48,9 @@ function bar(count: number, max: number, width = 30): string {
   return max === 0 ? '' : '█'.repeat(Math.round((count / max) * width));
 }
 
-function formatResult(result: SimulationResult, seconds: number): string {
-  const lines = [`podmesh simulate — ${result.scenario} (seed ${result.seed}, ${result.pods} pods, ${result.steps} steps) in ${seconds.toFixed(1)} s`, ''];
+function formatResult(result: SimulationResult, seconds: number, nats: string | undefined): string {
+  const over = nats === undefined ? '' : ` over NATS ${nats}`;
+  const lines = [`podmesh simulate — ${result.scenario} (seed ${result.seed}, ${result.pods} pods, ${result.steps} steps)${over} in ${seconds.toFixed(1)} s`, ''];
   const max = Math.max(...Object.values(result.histogram));
   lines.push('weak notify outcomes');
   for (const [type, count] of Object.entries(result.histogram)) lines.push(`  ${type.padEnd(20)}${String(count).padStart(8)}  ${bar(count, max)}`);
@@ -81,6 +83,7 @@ export async function simulateCommand(context: CliContext, file: string, values:
   const seed = intOption(values.seed, '--seed', 0);
   const pods = intOption(values.pods, '--pods', 0);
   const scenario = await loadScenario(file);
+  const nats = natsServerOf(context);
   if (pods !== undefined && pods < 2 * scenario.workspaces) throw new UsageError(`--pods must be at least ${2 * scenario.workspaces} (two per workspace)`);
 
   const total = pods ?? scenario.pods;
@@ -106,6 +109,7 @@ export async function simulateCommand(context: CliContext, file: string, values:
       scenario,
       ...(seed === undefined ? {} : { seed }),
       ...(pods === undefined ? {} : { pods }),
+      ...(nats === undefined ? {} : { nats: { servers: nats } }),
       ...(record === undefined ? {} : { onTraceLine: (line: string) => void record.write(`${line}\n`) }),
       onProgress: (next, done, all) => {
         if (progress === undefined) return;
@@ -127,7 +131,7 @@ export async function simulateCommand(context: CliContext, file: string, values:
     const { trace: _trace, ...summary } = result;
     io.out(JSON.stringify({ ...summary, durationMs: Math.round(seconds * 1000) }, null, 2) + '\n');
   } else {
-    io.out(formatResult(result, seconds));
+    io.out(formatResult(result, seconds, nats));
   }
   return result.ok ? 0 : 1;
 }
