@@ -1,11 +1,13 @@
 /**
  * Pod processes for the cross-process rows: start one with the CLI, wait until
- * it answers, stop it. Shared by the notify and the throughput measurements.
+ * it answers, stop it. Shared by the notify and the throughput measurements,
+ * on Unix sockets and over NATS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { NatsTransport } from '../src/actors/nats/createNatsTransport.js';
 import { createSocketTransport } from '../src/actors/process/createSocketTransport.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -47,6 +49,32 @@ export async function startBenchPod(options: {
     }
   } finally {
     probe.close();
+  }
+  return pod;
+}
+
+/**
+ * Starts `podmesh pod start <name> --quiet --nats <url> <args>` (pinned) with
+ * `env` and resolves once `transport` finds it live, within 20 s.
+ */
+export async function startNatsBenchPod(options: {
+  name: string;
+  url: string;
+  args: readonly string[];
+  env: NodeJS.ProcessEnv;
+  transport: NatsTransport;
+}): Promise<ChildProcess> {
+  const pod = spawn(...pinned(process.execPath, [join(ROOT, 'bin/podmesh.js'), 'pod', 'start', options.name, '--quiet', '--nats', options.url, ...options.args]), {
+    env: options.env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = performance.now() + 20_000;
+  while ((await options.transport.probe(options.name))?.status !== 'live') {
+    if (performance.now() > deadline || pod.exitCode !== null) {
+      pod.kill('SIGKILL');
+      throw new Error(`the ${options.name} pod did not come up on NATS`);
+    }
+    await new Promise((wake) => setTimeout(wake, 50));
   }
   return pod;
 }

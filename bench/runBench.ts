@@ -1,5 +1,5 @@
 /**
- * The whole bench: seventeen results, each against a baseline measured in the
+ * The whole bench: nineteen results, each against a baseline measured in the
  * same run. The 100,000-pod parts run in child processes of their own unless
  * `isolate` is false (the smoke test runs everything in process).
  */
@@ -9,6 +9,7 @@ import { measureCrossProcess } from './measureCrossProcess.js';
 import { measureDirectNotify } from './measureDirectNotify.js';
 import { measureNatsKvEnsure } from './measureNatsKvEnsure.js';
 import { measureNatsNotify } from './measureNatsNotify.js';
+import { measureNatsNoticeThroughput } from './measureNatsNoticeThroughput.js';
 import { measureNoticeThroughput } from './measureNoticeThroughput.js';
 import { measureFsEnsureAndNotify } from './measureFsEnsureAndNotify.js';
 import { measureInspectLatency } from './measureInspectLatency.js';
@@ -40,6 +41,7 @@ export const BENCH_NAMES = [
   'inspect-update-latency-p95-vs-bare-sse',
   'nats-kv-ensure-existing-vs-kv-get',
   'nats-weak-notify-vs-request-reply',
+  'nats-notices-4-senders-vs-request-reply',
 ] as const;
 
 export type BenchName = (typeof BENCH_NAMES)[number];
@@ -64,7 +66,7 @@ export interface BenchSizes {
   readonly crossRounds: number;
   readonly crossWarmup: number;
   readonly crossBatch: number;
-  /** Rounds, warm-up rounds and notices per sender of the 4-sender throughput loop. */
+  /** Rounds, warm-up rounds and notices per sender of the 4-sender throughput loops (sockets and NATS). */
   readonly throughputRounds: number;
   readonly throughputWarmup: number;
   readonly throughputPerSender: number;
@@ -219,6 +221,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult[
       measureNatsKvEnsure({ rounds: sizes.natsRounds, warmup: sizes.natsWarmup, batch: sizes.natsBatch, progress }),
     'nats-weak-notify-vs-request-reply': () =>
       measureNatsNotify({ rounds: sizes.crossRounds, warmup: sizes.crossWarmup, batch: sizes.crossBatch, progress }),
+    'nats-notices-4-senders-vs-request-reply': () =>
+      measureNatsNoticeThroughput({ rounds: sizes.throughputRounds, warmup: sizes.throughputWarmup, perSender: sizes.throughputPerSender, progress }),
   };
 
   const results: BenchResult[] = [];

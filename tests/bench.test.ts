@@ -27,6 +27,7 @@ const expected: Record<string, { unit: string; goal: number | null; goalOn: 'rat
   'inspect-update-latency-p95-vs-bare-sse': { unit: 'ms', goal: null, goalOn: 'ratio' },
   'nats-kv-ensure-existing-vs-kv-get': { unit: 'us/op', goal: 2.5, goalOn: 'ratio' },
   'nats-weak-notify-vs-request-reply': { unit: 'us/op', goal: 1.5, goalOn: 'ratio' },
+  'nats-notices-4-senders-vs-request-reply': { unit: 'us/notice', goal: null, goalOn: 'ratio' },
 };
 
 let results: BenchResult[] = [];
