@@ -7,6 +7,7 @@ import { MAX_PARAMS_DEPTH, POD_METHODS, type PodMethod, type PodResponse } from 
 import { errorLine } from '../../core/text.js';
 import { createPodRequestAnswerer, failureCode, type PodToolHandler } from '../runtime/createPodRequestAnswerer.js';
 import type { PodRuntime } from '../runtime/createPodRuntime.js';
+import { stateBudgetWithin } from '../runtime/podStateAnswer.js';
 import { decodeHeartbeat, decodeReply, encodeJson, isNewerIncarnation, type NatsHeartbeat, type NatsIncarnation, type NatsPodReply } from './natsPodWire.js';
 import { DEFAULT_NATS_NAMESPACE, natsSubjects } from './natsSubjects.js';
 
@@ -124,15 +125,17 @@ export async function startNatsPodServer(options: NatsPodServerOptions): Promise
     // No responders: nobody serves the name. A timeout: the holder hangs, and steps down once it hears us.
   }
 
+  const maxPayload = (): number => nc.info?.max_payload ?? 1024 * 1024;
   const answer = createPodRequestAnswerer({
     runtime,
     pod,
     process: { pid: process.pid, startedAt: new Date(self.startedAt).toISOString() },
+    // A busy pod's history alone outgrows the server's 1 MiB default: the answer is cut to fit, not refused.
+    stateBudget: () => stateBudgetWithin(maxPayload()),
     ...(options.tools === undefined ? {} : { tools: options.tools }),
     ...(options.onNotice === undefined ? {} : { onNotice: (message: string, autoRun: boolean, from: string | undefined) => options.onNotice?.(message, autoRun, from) }),
     onStopRequested: () => options.onStopRequested?.(),
   });
-  const maxPayload = (): number => nc.info?.max_payload ?? 1024 * 1024;
   let inProgress = 0;
 
   const reply = (msg: Msg, response: PodResponse): void => {

@@ -6,7 +6,7 @@ import { exceedsBytes } from '../../core/exceedsBytes.js';
 import { tryStringify } from '../../core/jsonLimits.js';
 import { isValidPodName } from '../../core/validatePodName.js';
 import type { PodRequest, PodResponse } from '../../core/podMessages.js';
-import { pingAnswer, podStateAnswer, snapshotOf, type PodProcessFacts } from './podStateAnswer.js';
+import { pingAnswer, podStateAnswer, snapshotOf, type PodProcessFacts, type StateBudget } from './podStateAnswer.js';
 
 /**
  * Serves the `tool` method: called with the request's `params.tool` and
@@ -27,6 +27,8 @@ export interface PodAnswerContext {
   readonly tools?: PodToolHandler;
   /** The serving process, for the `ping` answer. */
   readonly process: PodProcessFacts;
+  /** How much a `state` answer may hold; called per answer (default: a socket's budget). */
+  stateBudget?(): StateBudget;
   /** Called for each accepted notice; `from` is the sender the notify named (`params.from`). */
   /**
    * Called as each notice reaches a live pod, just before the pod takes it,
@@ -104,7 +106,7 @@ export function createPodRequestAnswerer(context: PodAnswerContext): AnswerPodRe
         setImmediate(() => context.onStopRequested?.());
         return { id, ok: true, result: { stopping: true } };
       case 'state':
-        return { id, ok: true, result: podStateAnswer(pod, runtime) };
+        return { id, ok: true, result: podStateAnswer(pod, runtime, context.stateBudget?.()) };
       case 'tool':
         if (tools === undefined) return fail(id, 'not-an-orchestrator', 'this pod runs no ticket tools');
         return tools(params.tool, params.args ?? {}).then((result) => ({ id, ok: true, result }));

@@ -10,6 +10,29 @@ export const STATE_NOTICE_BYTES = 16 * 1024 * 1024;
 /** UTF-8 bytes of JSON the history items of a `state` answer may take; the rest are sent truncated. */
 export const STATE_HISTORY_BYTES = 8 * 1024 * 1024;
 
+/** UTF-8 bytes of JSON a `state` answer may give its pending notices and its history items. */
+export interface StateBudget {
+  readonly noticeBytes: number;
+  readonly historyBytes: number;
+}
+
+/** The budget of a `state` answer on a Unix socket (its lines hold far more). */
+export const DEFAULT_STATE_BUDGET: StateBudget = { noticeBytes: STATE_NOTICE_BYTES, historyBytes: STATE_HISTORY_BYTES };
+
+/** Room a `state` answer keeps outside its budget: counters, diagnostics levels, up to 100 truncated turns, the envelope. */
+export const STATE_OVERHEAD_BYTES = 64 * 1024;
+
+/**
+ * The budget of a `state` answer that must fit `maxBytes` (a NATS server's
+ * `max_payload`): two thirds for notices, one third for history, as on a
+ * socket, after {@link STATE_OVERHEAD_BYTES}.
+ */
+export function stateBudgetWithin(maxBytes: number): StateBudget {
+  const room = Math.max(0, maxBytes - STATE_OVERHEAD_BYTES);
+  const noticeBytes = Math.min(STATE_NOTICE_BYTES, Math.floor((room * 2) / 3));
+  return { noticeBytes, historyBytes: Math.min(STATE_HISTORY_BYTES, room - noticeBytes) };
+}
+
 /** A history item too large for the budget, or one that cannot be encoded. */
 export interface TruncatedHistoryItem {
   readonly turn: number;
@@ -44,14 +67,15 @@ const jsonBytes = (json: string): number => Buffer.byteLength(json);
 
 /**
  * The result of a `state` request, bounded so that it always encodes and
- * always fits a response line (at most about 25 MiB whatever the pod holds):
- * pending notices, oldest first, while they fit {@link STATE_NOTICE_BYTES}
+ * always fits its message (at most about 25 MiB on a socket whatever the pod
+ * holds; a NATS server passes a budget within its `max_payload`): pending
+ * notices, oldest first, while they fit `budget.noticeBytes`
  * (`pendingNoticesOmitted` counts the others); the last
  * {@link HISTORY_IN_STATE} turns, newest kept whole while they fit
- * {@link STATE_HISTORY_BYTES}, the others (and any that cannot be encoded)
- * as `{ turn, ok, truncated: true }`.
+ * `budget.historyBytes`, the others (and any that cannot be encoded) as
+ * `{ turn, ok, truncated: true }`.
  */
-export function podStateAnswer(pod: PodHandle, runtime: PodRuntime): Record<string, unknown> {
+export function podStateAnswer(pod: PodHandle, runtime: PodRuntime, budget: StateBudget = DEFAULT_STATE_BUDGET): Record<string, unknown> {
   const context = pod.actor.getSnapshot().context;
   const live = pod.liveness();
 
@@ -59,7 +83,7 @@ export function podStateAnswer(pod: PodHandle, runtime: PodRuntime): Record<stri
   let sent = 0;
   for (const notice of context.buffer) {
     noticeBytes += jsonBytes(JSON.stringify(notice)) + 1;
-    if (noticeBytes > STATE_NOTICE_BYTES) break;
+    if (noticeBytes > budget.noticeBytes) break;
     sent += 1;
   }
   const pendingNotices = sent === context.buffer.length ? context.buffer : context.buffer.slice(0, sent);
@@ -71,7 +95,7 @@ export function podStateAnswer(pod: PodHandle, runtime: PodRuntime): Record<stri
     const item = recent[i]!;
     const json = tryStringify(item);
     const bytes = json === undefined ? Infinity : jsonBytes(json) + 1;
-    if (historyBytes + bytes <= STATE_HISTORY_BYTES) {
+    if (historyBytes + bytes <= budget.historyBytes) {
       historyBytes += bytes;
       history[i] = item;
     } else {

@@ -1,11 +1,8 @@
 import { validatePodName } from '../../core/validatePodName.js';
-import { STATE_NOTICE_BYTES } from '../../actors/runtime/podStateAnswer.js';
 import { type CliContext } from '../cliContext.js';
 import { cliPaths, withRuntime } from '../cliRuntime.js';
 import { plural, printJson } from '../cliOutput.js';
 import { requireLive } from './requireLive.js';
-
-const MIB = 1024 * 1024;
 
 interface StateAnswer {
   readonly status?: string;
@@ -31,7 +28,7 @@ export async function podState(context: CliContext, rawName: string): Promise<nu
     const queued = (result.pendingNotices?.length ?? 0) + omitted;
     context.io.out(`pod ${name}: ${result.status}/${result.activity ?? '-'}, ${plural(queued, 'queued notice')}, ${result.dropped ?? 0} dropped, ${plural(result.turns ?? 0, 'turn')}\n`);
     for (const [i, notice] of (result.pendingNotices ?? []).entries()) context.io.out(`--- ${i + 1}\n${notice}\n`);
-    if (omitted > 0) context.io.out(`--- ${omitted} newer notices not shown (a state answer holds at most ${STATE_NOTICE_BYTES / MIB} MiB of them)\n`);
+    if (omitted > 0) context.io.out(`--- ${omitted} newer notices not shown (they did not fit the state answer)\n`);
     return 0;
   });
 }

@@ -65,6 +65,24 @@ transportSuite('should deliver a weak notify, acknowledged once the notice is in
   assert.is(world.transport.incarnation('yoi')?.incarnation, served.incarnation);
 });
 
+transportSuite('should answer state of a pod holding more than max_payload, cut to fit instead of refused', async () => {
+  await serve('yoi');
+  const pod = world.pods.pod('yoi')!;
+  const big = (i: number): string => `${i} ${'x'.repeat(60 * 1024)}`;
+  // About 1.8 MB of consumed notices in the history, then 1.8 MB more queued: twice the 1 MiB default.
+  for (let i = 0; i < 30; i += 1) await pod.receive(big(i), { autoRun: false });
+  pod.run();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let i = 30; i < 60; i += 1) await pod.receive(big(i), { autoRun: false });
+  const state = (await world.transport.request('yoi', 'state')) as { pendingNotices: string[]; pendingNoticesOmitted?: number; history: { truncated?: true }[]; turns: number };
+  assert.ok(state.pendingNotices.length > 0 && state.pendingNotices.length < 30, `${state.pendingNotices.length} notices sent`);
+  assert.is(state.pendingNotices.length + (state.pendingNoticesOmitted ?? 0), 30);
+  assert.is(state.pendingNotices[0], notice(big(30)), 'the oldest first');
+  assert.ok(state.turns >= 1);
+  assert.ok(state.history.some((item) => item.truncated === true) || JSON.stringify(state.history).length < 512 * 1024, 'the history fits too');
+  assert.ok(JSON.stringify(state).length < 1024 * 1024);
+});
+
 transportSuite('should skip a pod nobody serves as not live, stopped, at once', async () => {
   await befriend('ghost');
   const started = performance.now();
