@@ -4,8 +4,8 @@
  * (`ignoreClusterUpdates`: the cluster's other servers, gossiped on connect,
  * are not added), so when that server dies the pod is partitioned from the
  * cluster, and reconnects only when the server is back on its port. The other
- * reconnect settings are the client's defaults, as startNatsPodServer's own
- * connection has them.
+ * reconnect settings are those of startNatsPodServer's own connection
+ * (connectNats.ts: it never stops trying).
  *
  * Usage: node --import tsx tests/support/natsPinnedPodWorker.ts <nats url> <pod name> [reconnect wait ms]
  *   (the wait between reconnect attempts: the client's default of 2 s unless given)
@@ -15,8 +15,8 @@
  * disconnect and reconnect of its connection, `{"error":message}` when the
  * start failed (then exits 1). SIGTERM closes the server (a goodbye) and exits 0.
  */
-import { connect } from '@nats-io/transport-node';
 import { createPodRuntime } from '../../src/index.js';
+import { connectNats } from '../../src/actors/nats/connectNats.js';
 import { startNatsPodServer } from '../../src/actors/nats/startNatsPodServer.js';
 
 const [url, name, waitText] = process.argv.slice(2);
@@ -30,7 +30,7 @@ const say = (value: unknown): void => void process.stdout.write(`${JSON.stringif
 // A buffer larger than every notice the test sends: a dropped notice would read as a lost one.
 const runtime = createPodRuntime({ notifyBufferSize: 100_000 });
 await runtime.spawnPod({ name });
-const nc = await connect({ servers: url, ignoreClusterUpdates: true, name: `podmesh-pinned-${name}`, ...(reconnectTimeWait === undefined ? {} : { reconnectTimeWait }) });
+const nc = await connectNats({ servers: url, ignoreClusterUpdates: true, name: `podmesh-pinned-${name}`, ...(reconnectTimeWait === undefined ? {} : { reconnectTimeWait }) });
 void (async () => {
   for await (const status of nc.status()) {
     if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'close') say({ nats: status.type, at: Date.now() });

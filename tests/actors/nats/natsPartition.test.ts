@@ -178,12 +178,41 @@ test('should lose no acknowledged notice and no peer when the server of a pod di
     `    partition: ${victim.url} (yoi's only server) killed; a client of another server saw ${phases.map(phaseLine).join(' → ')}; ` +
       `not live ${notLive.from.toFixed(0)} ms after the kill, stopped from ${stopped.from.toFixed(0)} ms; ` +
       `server restarted (listening in ${listening.toFixed(0)} ms) → yoi live again ${liveAgainMs.toFixed(0)} ms after the restart, same incarnation; ` +
-      `notices ${JSON.stringify(counts)}, every delivered one in the buffer (and ${failedButTaken} send-failed one); ensures ${exits.map((exit) => `${exit.ms.toFixed(0)} ms`).join(', ')} after the kill, ${pairs.length} relations reciprocal`,
+      `notices ${JSON.stringify(counts)}, every delivered one in the buffer, ${failedButTaken} of the send-failed too; ensures ${exits.map((exit) => `${exit.ms.toFixed(0)} ms`).join(', ')} after the kill, ${pairs.length} relations reciprocal`,
   );
   // Generous bounds only (a shared machine): the lease is 3 s, the client retries its server every 2 s.
   assert.ok(notLive.from < 2_000, `${notLive.from} ms`);
   assert.ok(stopped.from < 3_000 + 2_000, `${stopped.from} ms`);
   assert.ok(liveAgainMs < 10_000, `${liveAgainMs} ms`);
+});
+
+test('should serve a pod again after a partition longer than its client would retry by default (10 attempts)', async (context) => {
+  const cluster = (context.cluster = await startNatsCluster(3));
+  const [victim, other] = [cluster.servers[0]!, cluster.servers[1]!];
+  const observer = createNatsTransport({ servers: other.url, requestTimeoutMs: REQUEST_TIMEOUT_MS, freshMs: 0 });
+  context.closers.push(() => observer.close());
+  const sandbox = (context.sandbox = await createSandbox('podmesh-nats-'));
+  // 10 attempts 100 ms apart give up within some 2 s; the lease alone outlasts that.
+  const worker = sandbox.spawnNode(['--import', 'tsx', WORKER, victim.url, 'yoi', '100']);
+  const incarnation = (await worker.waitForStdout(/\{"live":"([^"]+)"\}/))[1]!;
+  await waitFor(async () => (await observer.probe('yoi'))?.status === 'live', 5000, 'live across the cluster');
+
+  const killed = performance.now();
+  const watch = watchLiveness(observer, 'yoi', killed, 20);
+  context.closers.push(() => watch.stop());
+  await victim.kill();
+  await watch.until('stopped', 20_000);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const cutOff = watch.phases().length;
+  await victim.restart();
+  const back = await watch.until('live', 20_000, cutOff);
+  await watch.stop();
+  assert.not.match(worker.stdout(), /\{"nats":"close"/, 'the connection never gave up');
+  assert.is(observer.incarnation('yoi')?.incarnation, incarnation);
+  await observer.notify('yoi', 'after the long partition', { autoRun: false });
+  const state = (await observer.request('yoi', 'state')) as { pendingNotices: string[] };
+  assert.equal(state.pendingNotices, ['[Notification]\nafter the long partition']);
+  console.log(`    a partition of ${back.from.toFixed(0)} ms (past 10 reconnect attempts 100 ms apart): ${watch.phases().map(phaseLine).join(' → ')}`);
 });
 
 partition.run();
