@@ -35,15 +35,18 @@ export interface NatsServer {
   readonly routeUrl?: string;
   /** Its temporary folder (JetStream's store is under it). */
   readonly dir: string;
+  /** The pid of its current process (a restart changes it). */
   readonly pid: number;
-  /** Everything it logged so far. */
+  /** Everything it logged so far, over every restart. */
   log(): string;
-  /** Resolves with the first match of `pattern` in its log (bounded; rejects when it exits first). */
+  /** Resolves with the first match of `pattern` in the log of its current process (bounded; rejects when it exits first). */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM, a bounded wait for the exit (then SIGKILL), and the folder removed. Idempotent. */
   stop(): Promise<void>;
   /** Sends `signal` (default SIGKILL: a crash; SIGSTOP, SIGCONT…); a killing signal is awaited. The folder stays until `stop()`. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again after a kill, on the same client and route ports and the same store: a server back from a crash (bounded). */
+  restart(): Promise<void>;
 }
 
 let available: boolean | undefined;
@@ -69,15 +72,16 @@ async function boundedExit(child: ChildProcessByStdio<null, Readable, Readable>,
   }
 }
 
-/** Starts a nats-server with JetStream on 127.0.0.1 and a free port. */
-export async function startNatsServer(options: { readonly cluster?: NatsClusterOptions } = {}): Promise<NatsServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'podmesh-nats-'));
-  const args = ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', join(dir, 'js')];
-  if (options.cluster !== undefined) {
-    const { name, serverName, routes, routePort } = options.cluster;
-    args.push('-n', serverName, '--cluster_name', name, '--cluster', `nats://127.0.0.1:${routePort}`);
-    if (routes.length > 0) args.push('--routes', routes.join(','));
-  }
+/** One run of the server process: its child, what it logged, and its ports. */
+interface Life {
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  output(): string;
+  readonly port: number;
+  readonly routePort: string | undefined;
+}
+
+/** Spawns nats-server with `args` and waits until it listens (bounded); a failed start is killed. */
+async function launch(args: readonly string[], clustered: boolean): Promise<Life> {
   const child = spawn('nats-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -87,7 +91,7 @@ export async function startNatsServer(options: { readonly cluster?: NatsClusterO
 
   const clientPort = /Listening for client connections on 127\.0\.0\.1:(\d+)/;
   const routePort = /Listening for route connections on 127\.0\.0\.1:(\d+)/;
-  const ready = (): boolean => clientPort.test(output) && (options.cluster === undefined || routePort.test(output));
+  const ready = (): boolean => clientPort.test(output) && (!clustered || routePort.test(output));
   const deadline = performance.now() + START_TIMEOUT_MS;
   try {
     while (!ready()) {
@@ -98,23 +102,49 @@ export async function startNatsServer(options: { readonly cluster?: NatsClusterO
   } catch (error) {
     child.kill('SIGKILL');
     await boundedExit(child, STOP_TIMEOUT_MS);
+    throw error;
+  }
+  return { child, output: () => output, port: Number(clientPort.exec(output)![1]), routePort: routePort.exec(output)?.[1] };
+}
+
+/** Starts a nats-server with JetStream on 127.0.0.1 and a free port. */
+export async function startNatsServer(options: { readonly cluster?: NatsClusterOptions } = {}): Promise<NatsServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'podmesh-nats-'));
+  const args = (port: number): string[] => {
+    const list = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')];
+    if (options.cluster !== undefined) {
+      const { name, serverName, routes, routePort } = options.cluster;
+      list.push('-n', serverName, '--cluster_name', name, '--cluster', `nats://127.0.0.1:${routePort}`);
+      if (routes.length > 0) list.push('--routes', routes.join(','));
+    }
+    return list;
+  };
+  let life: Life;
+  try {
+    life = await launch(args(-1), options.cluster !== undefined);
+  } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
-  const port = Number(clientPort.exec(output)![1]);
-  const route = routePort.exec(output)?.[1];
+  const { port, routePort } = life;
+  // What earlier lives logged (a restart's waitForLog looks at its own life only).
+  let earlier = '';
+  const running = (): boolean => life.child.exitCode === null && life.child.signalCode === null;
 
   let stopping: Promise<void> | undefined;
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
-    ...(route === undefined ? {} : { routeUrl: `nats://127.0.0.1:${route}` }),
+    ...(routePort === undefined ? {} : { routeUrl: `nats://127.0.0.1:${routePort}` }),
     dir,
-    pid: child.pid!,
-    log: () => output,
+    get pid() {
+      return life.child.pid!;
+    },
+    log: () => earlier + life.output(),
     stop() {
       stopping ??= (async () => {
-        if (child.exitCode === null && child.signalCode === null) {
+        const { child } = life;
+        if (running()) {
           child.kill('SIGCONT'); // a stopped server cannot act on SIGTERM
           child.kill('SIGTERM');
           if (!(await boundedExit(child, STOP_TIMEOUT_MS))) {
@@ -129,17 +159,22 @@ export async function startNatsServer(options: { readonly cluster?: NatsClusterO
     async waitForLog(pattern, timeoutMs = START_TIMEOUT_MS) {
       const deadline = performance.now() + timeoutMs;
       for (;;) {
-        const match = pattern.exec(output);
+        const match = pattern.exec(life.output());
         if (match !== null) return match[0];
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nats-server exited before logging ${pattern}:\n${output}`);
-        if (performance.now() > deadline) throw new Error(`nats-server did not log ${pattern} within ${timeoutMs} ms:\n${output}`);
+        if (!running()) throw new Error(`nats-server exited before logging ${pattern}:\n${life.output()}`);
+        if (performance.now() > deadline) throw new Error(`nats-server did not log ${pattern} within ${timeoutMs} ms:\n${life.output()}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
     async kill(signal = 'SIGKILL') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') await boundedExit(child, STOP_TIMEOUT_MS);
+      if (!running()) return;
+      life.child.kill(signal);
+      if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') await boundedExit(life.child, STOP_TIMEOUT_MS);
+    },
+    async restart() {
+      if (stopping !== undefined || running()) throw new Error('restart() is for a server that was killed, not stopped or running');
+      earlier += life.output();
+      life = await launch(args(port), options.cluster !== undefined);
     },
   };
 }

@@ -33,7 +33,7 @@
  * multi-key change again with no atomic batch on 2.9 (docs/nats.md).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import { CorruptMetadataError, PodmeshError, StateMissingError } from '../../core/errors.js';
 import { deepFreeze, parseRecord, toStoredRecord, type StoredRecord } from '../../core/podRecord.js';
@@ -41,6 +41,7 @@ import type { PodMetadata, PodMetadataStore } from '../../core/types.js';
 import { isValidPodName, validatePodName } from '../../core/validatePodName.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../stores/readRecordFile.js';
 import { recordMethods } from '../stores/recordMethods.js';
+import { connectNats } from './connectNats.js';
 import { fromKeyToken, toKeyToken } from './natsKeyToken.js';
 import { backoffMs, classifyFailure, DEFAULT_RETRY_POLICY, retriesExhausted, UNAVAILABLE_DELAY_MS, type RetryPolicy } from './retryCompareAndSet.js';
 
@@ -101,7 +102,7 @@ export async function createNatsKvPodStore(options: NatsKvPodStoreOptions): Prom
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   if (!Number.isSafeInteger(policy.maxAttempts) || policy.maxAttempts < 1) throw new TypeError('retry.maxAttempts must be a positive integer');
   const owned = options.connection === undefined;
-  const nc = options.connection ?? (await connect({ servers: typeof options.servers === 'string' ? options.servers : [...options.servers] }));
+  const nc = options.connection ?? (await connectNats({ servers: typeof options.servers === 'string' ? options.servers : [...options.servers] }));
   let kv: KV;
   try {
     kv = await new Kvm(nc).create(bucket, { replicas, history: 1 });

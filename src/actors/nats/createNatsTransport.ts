@@ -1,9 +1,10 @@
-import { connect, errors, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { errors, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { PodmeshError, PodRequestError } from '../../core/errors.js';
 import type { PodMethod } from '../../core/podMessages.js';
 import { errorLine } from '../../core/text.js';
 import type { PodActivity, PodLiveness, PodStatus, PodTransport } from '../../core/types.js';
 import { isValidPodName } from '../../core/validatePodName.js';
+import { connectNats } from './connectNats.js';
 import { decodeHeartbeat, decodeReply, encodeJson, isNewerIncarnation, type NatsIncarnation, type NatsPodReply } from './natsPodWire.js';
 import { DEFAULT_NATS_NAMESPACE, natsSubjects } from './natsSubjects.js';
 import { NATS_HEARTBEAT_MS } from './startNatsPodServer.js';
@@ -112,7 +113,7 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
   };
 
   const ready: Promise<NatsConnection> = (async () => {
-    const nc = options.connection ?? (await connect({ servers: options.servers as string | string[], name: 'podmesh-transport' }));
+    const nc = options.connection ?? (await connectNats({ servers: options.servers as string | string[], name: 'podmesh-transport' }));
     if (closed) {
       if (options.connection === undefined) await nc.close();
       return nc;

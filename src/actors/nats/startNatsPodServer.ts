@@ -1,4 +1,4 @@
-import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { nanoid } from 'nanoid';
 import { PodmeshError } from '../../core/errors.js';
 import { jsonNestingExceeds } from '../../core/jsonNestingExceeds.js';
@@ -9,6 +9,7 @@ import { createPodRequestAnswerer, failureCode, type PodToolHandler } from '../r
 import type { PodRuntime } from '../runtime/createPodRuntime.js';
 import { stateBudgetWithin } from '../runtime/podStateAnswer.js';
 import { decodeHeartbeat, decodeReply, encodeJson, isNewerIncarnation, type NatsHeartbeat, type NatsIncarnation, type NatsPodReply } from './natsPodWire.js';
+import { connectNats } from './connectNats.js';
 import { DEFAULT_NATS_NAMESPACE, natsSubjects } from './natsSubjects.js';
 
 /** How often a server says it is alive (a client's lease is three of these). */
@@ -108,7 +109,7 @@ export async function startNatsPodServer(options: NatsPodServerOptions): Promise
   const startCheckMs = options.startCheckMs ?? 500;
   if (options.connection === undefined && options.servers === undefined) throw new PodmeshError('invalid-argument', 'startNatsPodServer needs a connection or servers');
   const ownConnection = options.connection === undefined;
-  const nc = options.connection ?? (await connect({ servers: options.servers as string | string[], name: `podmesh-pod-${name}` }));
+  const nc = options.connection ?? (await connectNats({ servers: options.servers as string | string[], name: `podmesh-pod-${name}` }));
   const fail = async (error: unknown): Promise<never> => {
     if (ownConnection) await nc.close().catch(() => undefined);
     throw error;
