@@ -1,8 +1,9 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { nanoid } from 'nanoid';
 import { PodmeshError } from '../core/errors.js';
 import { errorLine } from '../core/text.js';
+import { connectNats } from '../actors/nats/connectNats.js';
 import { createNatsKvPodStore, type NatsKvPodStore } from '../actors/nats/createNatsKvPodStore.js';
 import { createNatsTransport, type NatsTransport } from '../actors/nats/createNatsTransport.js';
 import { startNatsPodServer, type NatsPodServer } from '../actors/nats/startNatsPodServer.js';
@@ -42,7 +43,7 @@ export async function openNatsBackend(nats: SimulationNats): Promise<NatsBackend
   const servers = typeof nats.servers === 'string' ? nats.servers : [...nats.servers];
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers, name: 'podmesh-simulation' });
+    nc = await connectNats({ servers, name: 'podmesh-simulation' });
   } catch (error) {
     throw new PodmeshError('invalid-argument', `cannot connect to NATS at ${String(servers)} (${errorLine(error, 160)})`, { cause: error });
   }
