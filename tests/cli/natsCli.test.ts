@@ -79,6 +79,17 @@ test('should run detached pods and an orchestrator on NATS: ps, peer, notify, ti
   }
 });
 
+test('should end a pod on SIGTERM when its NATS server is gone (its connections reconnect without end)', async (context) => {
+  const s = context.sandbox!;
+  const nats = (context.nats = await startNatsServer());
+  const pod = await s.startPod('yoi', ['--nats', nats.url]);
+  await nats.kill();
+  // A bound a healthy stop meets many times over: the drain that cannot finish gives up in about 2 s.
+  const exit = await pod.stop('SIGTERM', 20_000);
+  assert.equal(exit, { code: 0, signal: null }, pod.stderr());
+  await nats.stop();
+});
+
 test('should simulate a scenario over NATS with the trace it gives in memory, and say where it ran', async (context) => {
   const s = context.sandbox!;
   const nats = (context.nats = await startNatsServer());

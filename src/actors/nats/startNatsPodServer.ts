@@ -260,7 +260,9 @@ export async function startNatsPodServer(options: NatsPodServerOptions): Promise
           if (ownConnection) await nc.drain();
           else await nc.flush();
         } catch {
-          // Already closed: nothing is left to send.
+          // Closed already, or the server is gone (a drain cannot finish then). A connection of its
+          // own is closed all the same: it reconnects without end, and would keep the process alive.
+          if (ownConnection) await nc.close().catch(() => undefined);
         }
       })();
       return closing;
