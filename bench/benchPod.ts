@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NatsTransport } from '../src/actors/nats/createNatsTransport.js';
 import { createSocketTransport } from '../src/actors/process/createSocketTransport.js';
+import type { PodTransport } from '../src/core/types.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -24,59 +25,38 @@ export function pinned(command: string, args: string[]): [string, string[]] {
 
 /**
  * Starts `podmesh pod start <name> --quiet <args>` (pinned) with `env` and
- * resolves once the pod answers on its socket in `runtimeDir`, within 20 s.
+ * resolves once `probe` finds it live, within 20 s (SIGKILLed otherwise).
  */
-export async function startBenchPod(options: {
-  name: string;
-  args: readonly string[];
-  env: NodeJS.ProcessEnv;
-  runtimeDir: string;
-}): Promise<ChildProcess> {
+async function startPodWith(options: { name: string; args: readonly string[]; env: NodeJS.ProcessEnv; where: string }, probe: PodTransport): Promise<ChildProcess> {
   // --quiet: a pod does not print the notices it receives (terminal output is not the transport).
   const pod = spawn(...pinned(process.execPath, [join(ROOT, 'bin/podmesh.js'), 'pod', 'start', options.name, '--quiet', ...options.args]), {
     env: options.env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const probe = createSocketTransport({ runtimeDir: options.runtimeDir });
-  try {
-    const deadline = performance.now() + 20_000;
-    while ((await probe.probe(options.name))?.status !== 'live') {
-      if (performance.now() > deadline || pod.exitCode !== null) {
-        pod.kill('SIGKILL');
-        throw new Error(`the ${options.name} pod did not come up`);
-      }
-      await new Promise((wake) => setTimeout(wake, 50));
-    }
-  } finally {
-    probe.close();
-  }
-  return pod;
-}
-
-/**
- * Starts `podmesh pod start <name> --quiet --nats <url> <args>` (pinned) with
- * `env` and resolves once `transport` finds it live, within 20 s.
- */
-export async function startNatsBenchPod(options: {
-  name: string;
-  url: string;
-  args: readonly string[];
-  env: NodeJS.ProcessEnv;
-  transport: NatsTransport;
-}): Promise<ChildProcess> {
-  const pod = spawn(...pinned(process.execPath, [join(ROOT, 'bin/podmesh.js'), 'pod', 'start', options.name, '--quiet', '--nats', options.url, ...options.args]), {
-    env: options.env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
   const deadline = performance.now() + 20_000;
-  while ((await options.transport.probe(options.name))?.status !== 'live') {
-    if (performance.now() > deadline || pod.exitCode !== null) {
+  while ((await probe.probe(options.name))?.status !== 'live') {
+    if (performance.now() > deadline || pod.exitCode !== null || pod.signalCode !== null) {
       pod.kill('SIGKILL');
-      throw new Error(`the ${options.name} pod did not come up on NATS`);
+      throw new Error(`the ${options.name} pod did not come up ${options.where}`);
     }
     await new Promise((wake) => setTimeout(wake, 50));
   }
   return pod;
+}
+
+/** A bench pod on its Unix socket in `runtimeDir`. */
+export async function startBenchPod(options: { name: string; args: readonly string[]; env: NodeJS.ProcessEnv; runtimeDir: string }): Promise<ChildProcess> {
+  const probe = createSocketTransport({ runtimeDir: options.runtimeDir });
+  try {
+    return await startPodWith({ ...options, where: 'on its socket' }, probe);
+  } finally {
+    probe.close();
+  }
+}
+
+/** A bench pod served over NATS at `url`, found live by `transport`. */
+export function startNatsBenchPod(options: { name: string; url: string; args: readonly string[]; env: NodeJS.ProcessEnv; transport: NatsTransport }): Promise<ChildProcess> {
+  return startPodWith({ name: options.name, args: ['--nats', options.url, ...options.args], env: options.env, where: 'on NATS' }, options.transport);
 }
 
 /** Stops `child` with SIGTERM, SIGKILL after 5 s; resolves when it has exited. */

@@ -32,8 +32,11 @@ export async function measureNatsNoticeThroughput(options: { rounds: number; war
   if (!natsServerAvailable()) {
     return skippedResult({ name: NAME, unit: 'us/notice', goal: null, reason: 'no nats-server here (.ci/run installs Debian\'s)' });
   }
-  const server = await startNatsServer();
   const home = await mkdtemp(join(tmpdir(), 'podmesh-bench-'));
+  const server = await startNatsServer().catch(async (error: unknown) => {
+    await rm(home, { recursive: true, force: true });
+    throw error;
+  });
   const env = { ...process.env, PODMESH_HOME: join(home, 'home'), PODMESH_RUNTIME_DIR: join(home, 'run') };
   const transport = createNatsTransport({ servers: server.url });
   const workers: LineWorker[] = [];
@@ -88,8 +91,7 @@ export async function measureNatsNoticeThroughput(options: { rounds: number; war
       settle: drain,
       ...(options.progress === undefined ? {} : { progress: options.progress, label: NAME }),
     });
-    // Every notify was delivered (the senders check), and the pod dropped none of them.
-    // (A ping, not `state`: the state of a pod whose turns consumed 200 notices each is over 1 MiB.)
+    // Every notify was delivered (the senders check), and the pod dropped none of them (a ping's counters).
     const { dropped, turns } = (await transport.request(POD, 'ping')) as { dropped?: number; turns?: number };
     if (dropped !== 0) throw new Error(`the pod dropped ${dropped} notices`);
     const perSecond = (us: number): string => Math.round(1e6 / us).toLocaleString('en-US');

@@ -31,7 +31,8 @@ export function spawnLineWorker(command: string, args: readonly string[], option
     lines.push(...parts.filter((line) => line !== ''));
     waiting?.();
   });
-  child.once('exit', (code, signal) => {
+  // 'close', not 'exit': the pipes are read to their end first, so a dying worker's last line is not lost.
+  child.once('close', (code, signal) => {
     ended = new Error(`${options.label} exited (${signal ?? code})`);
     waiting?.();
   });

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { errorCode, PodmeshError } from '../core/errors.js';
-import { errorLine } from '../core/text.js';
+import { errorLine, redactUrl } from '../core/text.js';
 import { createFsNoticeJournal } from '../actors/stores/createFsNoticeJournal.js';
 import { createFsPodStore } from '../actors/stores/createFsPodStore.js';
 import { makeFolders } from '../actors/stores/makeFolders.js';
@@ -113,7 +113,7 @@ export async function openRuntime(paths: CliPaths, extra: Partial<PodRuntimeOpti
       store = await createNatsKvPodStore({ servers: paths.nats });
     } catch (error) {
       // The client's own message ("connection refused") does not say which server or which flag.
-      throw new PodmeshError('invalid-argument', `--nats ${paths.nats}: cannot use this NATS server (${errorLine(error, 160)})`, { cause: error });
+      throw new PodmeshError('invalid-argument', `--nats ${redactUrl(paths.nats)}: cannot use this NATS server (${errorLine(error, 160)})`, { cause: error });
     }
     const transport = createNatsTransport({ servers: paths.nats });
     const runtime = createPodRuntime({ ...extra, store, transport, ...journalOption });

@@ -50,3 +50,12 @@ export function errorLine(error: unknown, max = 200): string {
   const line = boundLine(text, max - 1);
   return line === '' ? 'unknown error' : line;
 }
+
+/**
+ * A server URL (or a comma-separated list of them) fit to print: the
+ * credentials of `scheme://user:password@host` become `***`, so a NATS URL
+ * with a password never reaches a terminal, a log or an error line.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/)[^/@\s,]*@/g, '$1***@');
+}

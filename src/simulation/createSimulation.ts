@@ -154,6 +154,29 @@ async function buildWorld(
     nextChild: 0,
   };
 
+  try {
+    await populateWorld(world, scenario, options, trace, nats);
+  } catch (error) {
+    await stopWorld(world).catch(() => undefined);
+    throw error;
+  }
+  return world;
+}
+
+/** Stops the world's runtimes, the companions' whatever the main one did. */
+async function stopWorld(world: SimWorld): Promise<void> {
+  try {
+    await world.main.stop();
+  } finally {
+    if (world.companions !== world.main) await world.companions.stop();
+  }
+}
+
+/** The workspaces, their orchestrators and companions, and the workers of a new world. */
+async function populateWorld(world: SimWorld, scenario: Scenario, options: SimulationOptions, trace: string[], nats: NatsBackend | undefined): Promise<void> {
+  const { main, records, random, clock, faultyStore } = world;
+  const inject = options.inject ?? {};
+  const companions = world.companions === main ? undefined : world.companions;
   for (let i = 0; i < scenario.workspaces; i += 1) {
     const label = `ws-${String(i).padStart(4, '0')}`;
     const workspaceRoot = `/sim/${label}`;
@@ -191,7 +214,6 @@ async function buildWorld(
     }
   }
   trace.push(`setup workers=${workers} store-writes=${faultyStore.writes}`);
-  return world;
 }
 
 async function runSimulation(scenario: Scenario, options: SimulationOptions): Promise<SimulationResult> {
@@ -267,9 +289,11 @@ async function runSimulation(scenario: Scenario, options: SimulationOptions): Pr
       options.onProgress?.('steps', step + 1, scenario.steps);
     }
   } finally {
-    await world.main.stop();
-    if (world.companions !== world.main) await world.companions.stop();
-    await nats?.close();
+    try {
+      await stopWorld(world);
+    } finally {
+      await nats?.close();
+    }
   }
   trace.push(`end histogram=${JSON.stringify(histogram)}`);
   return {

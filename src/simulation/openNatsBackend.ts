@@ -2,13 +2,16 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { nanoid } from 'nanoid';
 import { PodmeshError } from '../core/errors.js';
-import { errorLine } from '../core/text.js';
+import { errorLine, redactUrl } from '../core/text.js';
 import { connectNats } from '../actors/nats/connectNats.js';
 import { createNatsKvPodStore, type NatsKvPodStore } from '../actors/nats/createNatsKvPodStore.js';
 import { createNatsTransport, type NatsTransport } from '../actors/nats/createNatsTransport.js';
 import { startNatsPodServer, type NatsPodServer } from '../actors/nats/startNatsPodServer.js';
 import type { PodRuntime } from '../actors/runtime/createPodRuntime.js';
 import type { SimRecords } from './simulationWorld.js';
+
+// A loaded machine must not turn a slow answer into `unreachable`: that would change the trace.
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Where a simulation over NATS runs: the server(s) its records and pods use. */
 export interface SimulationNats {
@@ -35,9 +38,11 @@ export interface NatsBackend {
  * once it is closed), the KV store on that bucket, a NATS transport and one
  * pod server per served pod.
  *
- * The transport's freshness cache is off (`freshMs: 0`): a fresh cache is a
- * wall-clock shortcut, and the simulation's steps must not depend on how
- * fast the machine runs them, so every probe asks the pod.
+ * The transport's freshness cache is off (`freshMs: 0`) and its timeout is
+ * long: both are wall-clock matters, and the simulation's steps must not
+ * depend on how fast the machine runs them, so every probe asks the pod and
+ * waits for its answer (the run's timeouts are injected, on the simulated
+ * clock, by the faulty transport around this one).
  */
 export async function openNatsBackend(nats: SimulationNats): Promise<NatsBackend> {
   const servers = typeof nats.servers === 'string' ? nats.servers : [...nats.servers];
@@ -45,7 +50,7 @@ export async function openNatsBackend(nats: SimulationNats): Promise<NatsBackend
   try {
     nc = await connectNats({ servers, name: 'podmesh-simulation' });
   } catch (error) {
-    throw new PodmeshError('invalid-argument', `cannot connect to NATS at ${String(servers)} (${errorLine(error, 160)})`, { cause: error });
+    throw new PodmeshError('invalid-argument', `cannot connect to NATS at ${redactUrl(String(servers))} (${errorLine(error, 160)})`, { cause: error });
   }
   const id = nanoid(10).replace(/[^A-Za-z0-9]/g, 'x');
   const bucket = `podmesh-sim-${id}`;
@@ -65,7 +70,7 @@ export async function openNatsBackend(nats: SimulationNats): Promise<NatsBackend
   };
   try {
     store = await createNatsKvPodStore({ connection: nc, bucket });
-    transport = createNatsTransport({ connection: nc, namespace, freshMs: 0 });
+    transport = createNatsTransport({ connection: nc, namespace, freshMs: 0, requestTimeoutMs: REQUEST_TIMEOUT_MS });
     const kv = await new Kvm(nc).open(bucket);
     const kvStore = store;
     const records: SimRecords = {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bound, boundLine, errorLine, oneLine } from '../../src/core/text.js';
+import { bound, boundLine, errorLine, oneLine, redactUrl } from '../../src/core/text.js';
 
 const text = suite('text');
 
@@ -24,6 +24,12 @@ text('should describe errors in one bounded line', () => {
   assert.ok([...line].length <= 200);
   assert.not.match(line, /\n/);
   assert.is(errorLine(undefined), 'undefined');
+});
+
+text('redactUrl should hide credentials of every URL of a list, and leave the rest as it is', () => {
+  assert.is(redactUrl('nats://alice:s3cret@nats.example:4222'), 'nats://***@nats.example:4222');
+  assert.is(redactUrl('nats://token@a:4222,nats://b:4222,tls://u:p@c'), 'nats://***@a:4222,nats://b:4222,tls://***@c');
+  assert.is(redactUrl('nats://127.0.0.1:4222'), 'nats://127.0.0.1:4222');
 });
 
 text.run();

@@ -47,8 +47,9 @@ test('should give the in-memory trace byte for byte over NATS, with the companio
   const traffic = await countTraffic(spy);
   // Every workload and fault kind, companions on a second runtime.
   const scenario = { ...example('flaky-workspace'), steps: 600 };
-  const memory = await createSimulation({ scenario }).run();
-  const nats = await createSimulation({ scenario, nats: { servers: server.url } }).run();
+  const recorded: { memory: string[]; nats: string[] } = { memory: [], nats: [] };
+  const memory = await createSimulation({ scenario, onTraceLine: (line) => void recorded.memory.push(line) }).run();
+  const nats = await createSimulation({ scenario, nats: { servers: server.url }, onTraceLine: (line) => void recorded.nats.push(line) }).run();
   await spy.flush();
 
   assert.is(memory.backend, 'memory');
@@ -56,6 +57,9 @@ test('should give the in-memory trace byte for byte over NATS, with the companio
   assert.ok(nats.ok, JSON.stringify(nats.invariants.filter((r) => r.failed > 0)));
   assert.equal(nats.trace, memory.trace, 'the same steps, decisions and outcomes');
   assert.is(nats.traceHash, memory.traceHash);
+  // The inspector's recording too: every decision, pod row and reason (a disconnected pod's crosses the wire).
+  assert.ok(recorded.nats.some((line) => line.includes('simulated network fault')), 'a reason from across NATS');
+  assert.equal(recorded.nats, recorded.memory);
   for (const type of ['delivered', 'skipped-not-live', 'send-failed', 'skipped-missing'] as const) assert.ok(nats.histogram[type] > 0, `${type} never happened`);
   // The deliveries to companions crossed the server; faults planted torn and deleted records in the bucket.
   assert.ok(traffic.notifies() >= 1, `notify requests seen: ${traffic.notifies()}`);

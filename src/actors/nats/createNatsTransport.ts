@@ -177,7 +177,9 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
       if (current !== undefined && !current.goodbye && current.status === 'live' && performance.now() - current.heard <= freshMs) return liveness(current);
       try {
         const reply = await send(name, 'ping', undefined, requestTimeoutMs);
-        return { status: reply.status, ...(reply.activity === undefined ? {} : { activity: reply.activity }) };
+        // The pod's own reason, bounded: it came over the wire.
+        const reason = reply.status !== 'live' && typeof reply.reason === 'string' ? errorLine(reply.reason, 200) : undefined;
+        return { status: reply.status, ...(reply.activity === undefined ? {} : { activity: reply.activity }), ...(reason === undefined ? {} : { reason }) };
       } catch (error) {
         if (error instanceof PodRequestError) return { status: 'unreachable', reason: error.message };
         const failure = requestFailure(error, 'ping', requestTimeoutMs);

@@ -19,6 +19,8 @@ export interface NatsIncarnation {
 export type NatsPodReply = NatsIncarnation & {
   readonly status: PodStatus;
   readonly activity?: PodActivity;
+  /** Why the pod is not live, when it knows (`unreachable` after a disconnect: its reason). */
+  readonly reason?: string;
 } & (
     | { readonly ok: true; readonly result: unknown }
     | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } }

@@ -142,7 +142,12 @@ export async function startNatsPodServer(options: NatsPodServerOptions): Promise
   const reply = (msg: Msg, response: PodResponse): void => {
     if (msg.reply === undefined || msg.reply === '') return;
     const live = pod.liveness();
-    const envelope = { ...self, status: live.status, ...(live.activity === undefined ? {} : { activity: live.activity }) };
+    const envelope = {
+      ...self,
+      status: live.status,
+      ...(live.activity === undefined ? {} : { activity: live.activity }),
+      ...(live.reason === undefined ? {} : { reason: live.reason }),
+    };
     const body: NatsPodReply = response.ok ? { ...envelope, ok: true, result: response.result } : { ...envelope, ok: false, error: response.error };
     let payload: Uint8Array;
     try {

@@ -17,7 +17,7 @@ export interface StateBudget {
 }
 
 /** The budget of a `state` answer on a Unix socket (its lines hold far more). */
-export const DEFAULT_STATE_BUDGET: StateBudget = { noticeBytes: STATE_NOTICE_BYTES, historyBytes: STATE_HISTORY_BYTES };
+const DEFAULT_STATE_BUDGET: StateBudget = { noticeBytes: STATE_NOTICE_BYTES, historyBytes: STATE_HISTORY_BYTES };
 
 /** Room a `state` answer keeps outside its budget: counters, diagnostics levels, up to 100 truncated turns, the envelope. */
 export const STATE_OVERHEAD_BYTES = 64 * 1024;

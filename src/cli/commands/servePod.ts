@@ -1,3 +1,4 @@
+import { redactUrl } from '../../core/text.js';
 import { startPodServer, type PodToolHandler } from '../../actors/process/startPodServer.js';
 import type { CliContext } from '../cliContext.js';
 import type { CliRuntime } from '../cliRuntime.js';
@@ -118,7 +119,7 @@ export async function servePod(
   if (cli.nats !== undefined) {
     const { startNatsPodServer } = await import('../../actors/nats/startNatsPodServer.js');
     const served = await startNatsPodServer({ ...common, servers: cli.nats, onSuperseded: () => lost('superseded', `a newer ${name} started elsewhere on NATS`) });
-    server = { address: `${cli.nats} (NATS, incarnation ${served.incarnation})`, close: () => served.close() };
+    server = { address: `${redactUrl(cli.nats)} (NATS, incarnation ${served.incarnation})`, close: () => served.close() };
   } else {
     const served = await startPodServer({
       ...common,

@@ -1,3 +1,4 @@
+import { redactUrl } from '../../core/text.js';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
@@ -49,7 +50,7 @@ function bar(count: number, max: number, width = 30): string {
 }
 
 function formatResult(result: SimulationResult, seconds: number, nats: string | undefined): string {
-  const over = nats === undefined ? '' : ` over NATS ${nats}`;
+  const over = nats === undefined ? '' : ` over NATS ${redactUrl(nats)}`;
   const lines = [`podmesh simulate — ${result.scenario} (seed ${result.seed}, ${result.pods} pods, ${result.steps} steps)${over} in ${seconds.toFixed(1)} s`, ''];
   const max = Math.max(...Object.values(result.histogram));
   lines.push('weak notify outcomes');
