@@ -12,6 +12,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 
 /** Bound on a server printing its client port (it takes ~35 ms here). */
 const START_TIMEOUT_MS = 10_000;
@@ -197,23 +199,42 @@ async function freePort(): Promise<number> {
 }
 
 /**
+ * Waits until `server` answers JetStream's account info, which it can only
+ * once it knows the cluster's metadata leader (a bucket made before that
+ * fails). Asked, not read off the log: a server that joined after the
+ * election may never log the leader.
+ */
+async function waitForJetStream(server: NatsServer, timeoutMs: number): Promise<void> {
+  const nc = await connect({ servers: server.url });
+  try {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      try {
+        await (await jetstreamManager(nc, { timeout: 1000 })).getAccountInfo();
+        return;
+      } catch (error) {
+        if (performance.now() > deadline) throw new Error(`${server.url}: JetStream not ready within ${timeoutMs} ms (${String(error)})\n${server.log()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
+/**
  * Starts `size` clustered servers with JetStream, each routed to all (server
- * `${name}-${i}`, i from 1), and waits until each knows the JetStream
- * metadata leader (a bucket made before that fails).
+ * `${name}-${i}`, i from 1), and waits until each answers JetStream requests.
  */
 export async function startNatsCluster(size = 3, name = `podmesh-${process.pid}-${Math.random().toString(36).slice(2, 8)}`): Promise<NatsCluster> {
   const ports: number[] = [];
   for (let i = 0; i < size; i += 1) ports.push(await freePort());
   const routes = ports.map((port) => `nats://127.0.0.1:${port}`);
-  const started = await Promise.allSettled(ports.map((routePort, i) => startNatsServer({ cluster: { name, serverName: `${name}-${i + 1}`, routePort, routes } })));
-  const servers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  const failed = started.find((outcome) => outcome.status === 'rejected');
-  if (failed !== undefined) {
-    await Promise.all(servers.map((server) => server.stop()));
-    throw (failed as PromiseRejectedResult).reason;
-  }
+  const servers: NatsServer[] = [];
   try {
-    await Promise.all(servers.map((server) => server.waitForLog(/JetStream cluster new metadata leader|Self is new JetStream cluster metadata leader/, 15_000)));
+    // One after another: started at once, they dial each other at once and churn through duplicate routes.
+    for (const [i, routePort] of ports.entries()) servers.push(await startNatsServer({ cluster: { name, serverName: `${name}-${i + 1}`, routePort, routes } }));
+    await Promise.all(servers.map((server) => waitForJetStream(server, 30_000)));
   } catch (error) {
     await Promise.all(servers.map((server) => server.stop()));
     throw error;

@@ -90,6 +90,16 @@ test('should leave no relation one-sided after kill -9 between writes, and the n
   const rounds = 8;
   let interrupted = 0;
   let marks = 0;
+  // How long the 28 ensures take on this machine now, from `started` to the worker's exit: the kills are
+  // spread over that window (a fixed one missed it on a fast run: every late kill came after the writes).
+  const calibration = await freshBucket(context, names);
+  const timed = spawnKvWorker(context.children, [context.server!.url, calibration.bucket, 'ensure', ...pairs.map(pairArg)]);
+  await timed.waitFor('ready');
+  timed.go();
+  await timed.waitFor('started');
+  const startedAt = performance.now();
+  assert.is((await timed.done).code, 0);
+  const windowMs = Math.max(10, performance.now() - startedAt);
   for (let round = 0; round < rounds; round += 1) {
     const { bucket, store } = await freshBucket(context, names);
     const url = context.server!.url;
@@ -97,9 +107,9 @@ test('should leave no relation one-sided after kill -9 between writes, and the n
     await worker.waitFor('ready');
     worker.go();
     await worker.waitFor('started');
-    // The kill lands at a random point of the worker's writes (all 28 ensures run at once, 4 writes each,
-    // over some 100-300 ms after `started`): each round draws its delay from its own slice of that window.
-    await sleep(round * 30 + Math.floor(Math.random() * 30));
+    // The kill lands at a random point of the worker's writes (all 28 ensures run at once, 4 writes each):
+    // each round draws its delay from its own slice of the measured window, short of the exit.
+    await sleep(Math.floor(((round + Math.random()) / rounds) * windowMs * 0.8));
     worker.child.kill('SIGKILL');
     const exit = await worker.done;
     const label = `round ${round}`;
@@ -130,7 +140,7 @@ test('should leave no relation one-sided after kill -9 between writes, and the n
   // Otherwise the kills all landed before or after the writes, and the test proved nothing.
   assert.ok(interrupted >= rounds / 2, `only ${interrupted} of ${rounds} workers were killed before they finished`);
   assert.ok(marks > 0, 'no kill landed between the writes of an ensure');
-  process.stderr.write(`kill -9: ${interrupted}/${rounds} workers killed mid-run, ${marks} pending marks found and repaired\n`);
+  process.stderr.write(`kill -9: ${interrupted}/${rounds} workers killed mid-run (window ${windowMs.toFixed(0)} ms), ${marks} pending marks found and repaired\n`);
 });
 
 processes.run();
