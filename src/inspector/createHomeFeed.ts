@@ -146,6 +146,12 @@ export async function createHomeFeed(options: HomeFeedOptions): Promise<Inspecto
       else later(AFTER_CLOSE_MS, () => void read(name));
       return;
     }
+    // A pod that came up since its row was read: the row's pid and counts are of the pod that was not there,
+    // so it is read whole (a ping) rather than shown live with a stale pid.
+    if (snapshot.status === 'live' && row.status !== 'live') {
+      void read(name);
+      return;
+    }
     const activity = snapshot.activity !== undefined && ACTIVITIES.has(snapshot.activity) ? snapshot.activity : null;
     put({ ...row, status: snapshot.status, activity, reason: snapshot.status === 'live' ? null : row.reason });
   };
