@@ -44,8 +44,9 @@ async function checkFolder(path: string, flag: string, mayBeMissing: boolean): P
 /**
  * The home and runtime folders of a command, checked up front: a flag naming
  * a file is a usage error. `create` (commands that run a pod) makes a missing
- * home; otherwise a home that was named (flag or `PODMESH_HOME`) must exist,
- * while the default home may be absent (nothing was started yet).
+ * home; otherwise a home that was named (flag or `PODMESH_HOME`) must exist
+ * (unless the pods are on NATS, whose server holds the records), while the
+ * default home may be absent (nothing was started yet).
  */
 export async function cliPaths(context: CliContext, { create = false }: { readonly create?: boolean } = {}): Promise<CliPaths> {
   const { options, io } = context;
@@ -56,7 +57,9 @@ export async function cliPaths(context: CliContext, { create = false }: { readon
   const named = options.home !== undefined || io.env.PODMESH_HOME !== undefined;
   const homeFlag = options.home !== undefined ? '--home' : 'PODMESH_HOME';
   const homeExists = await checkFolder(paths.home, named ? homeFlag : 'the home', true);
-  if (!homeExists && !create && named) throw new UsageError(`${homeFlag} ${paths.home} does not exist (no pod was started with this home)`);
+  const nats = natsServerOf(context);
+  // Over NATS the records are the server's: a home that is not there yet holds nothing a read needs.
+  if (!homeExists && !create && named && nats === undefined) throw new UsageError(`${homeFlag} ${paths.home} does not exist (no pod was started with this home)`);
   const runtimeFlag = options.runtimeDir !== undefined ? '--runtime-dir' : io.env.PODMESH_RUNTIME_DIR !== undefined ? 'PODMESH_RUNTIME_DIR' : 'the runtime dir';
   await checkFolder(paths.runtimeDir, runtimeFlag, true);
   if (create) {
@@ -64,7 +67,6 @@ export async function cliPaths(context: CliContext, { create = false }: { readon
     await createFolder(paths.home, homeFlag, (path) => makeFolders(path, 0o700));
     await createFolder(paths.runtimeDir, runtimeFlag, ensurePrivateDir);
   }
-  const nats = natsServerOf(context);
   return nats === undefined ? paths : { ...paths, nats };
 }
 

@@ -27,6 +27,9 @@ test('should run detached pods and an orchestrator on NATS: ps, peer, notify, ti
   const run = (args: string[], options?: { stdin?: string }) => s.run([...args, '--nats', nats.url], undefined, options);
   const started: number[] = [];
   try {
+    // An empty server says where it looked: the server, not the home.
+    assert.is((await run(['ps'])).stdout, `no pods on NATS ${nats.url}\n`);
+    assert.is((await run(['orchestrator', 'ls'])).stdout, `no orchestrators on NATS ${nats.url}\n`);
     for (const name of ['yoi', 'boss']) started.push(json<{ pid: number }>(await run(['pod', 'start', name, '-d', '--json'])).pid);
     const rows = new Map(json<{ pods: Row[] }>(await run(['ps', '--json'])).pods.map((row) => [row.name, row]));
     assert.equal([...rows.keys()], ['boss', 'yoi'], 'the records are in the KV bucket');

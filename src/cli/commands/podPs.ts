@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { redactUrl } from '../../core/text.js';
 import { secondsOption } from '../cliArgs.js';
 import { interruption } from '../interruption.js';
 import { type CliContext } from '../cliContext.js';
@@ -42,12 +43,13 @@ export interface PsFlags {
 export async function podPs(context: CliContext, flags: PsFlags): Promise<number> {
   const paths = await cliPaths(context);
   const interval = Math.max(100, secondsOption(flags.interval, '--interval') ?? 2000);
+  const where = paths.nats === undefined ? `in ${paths.home}` : `on NATS ${redactUrl(paths.nats)}`;
   return withRuntime(paths, async (cli) => {
     const collect = async (): Promise<PodRow[]> => (await collectPodRows(cli)).filter((r) => flags.role === undefined || r.role === flags.role);
     if (flags.watch !== true) {
       const rows = await collect();
       if (context.json) printJson(context, { pods: rows });
-      else context.io.out(rows.length === 0 ? `no pods in ${paths.home}\n` : podTable(context, rows));
+      else context.io.out(rows.length === 0 ? `no ${flags.role === undefined ? 'pods' : `${flags.role}s`} ${where}\n` : podTable(context, rows));
       return 0;
     }
     const signal = interruption();
