@@ -50,6 +50,8 @@ export interface PodRowFeed {
   mark(name: string): void;
   /** What a pod pushed of itself (a snapshot, a heartbeat): its row follows at once; one that came up is read whole. */
   heard(name: string, status: PodStatus, activity: string | undefined): void;
+  /** Drops a pod's row: it is known no more. */
+  remove(name: string): void;
   /** Drops the rows not in `names` and reads the names without a row. */
   sync(names: readonly string[]): Promise<void>;
   /** Reads every live row again (pings for the counters). */
@@ -122,6 +124,11 @@ export function createPodRowFeed(source: PodRowSource): PodRowFeed {
         .finally(() => every(ms, task, what));
     });
 
+  const remove = (name: string): void => {
+    if (!rows.delete(name)) return;
+    emit([{ type: 'podmesh.podRemoved', at: Date.now(), name }]);
+  };
+
   const readMarked = async (): Promise<void> => {
     const names = [...marked];
     marked.clear();
@@ -152,13 +159,10 @@ export function createPodRowFeed(source: PodRowSource): PodRowFeed {
       }
       put({ ...row, status, activity: viewActivity(activity), reason: status === 'live' ? null : row.reason });
     },
+    remove,
     async sync(names) {
       const known = new Set(names);
-      for (const name of [...rows.keys()]) {
-        if (known.has(name)) continue;
-        rows.delete(name);
-        emit([{ type: 'podmesh.podRemoved', at: Date.now(), name }]);
-      }
+      for (const name of [...rows.keys()]) if (!known.has(name)) remove(name);
       await inWaves(
         names.filter((name) => !rows.has(name)),
         read,
