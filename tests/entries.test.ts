@@ -87,7 +87,7 @@ entries('should give every subpath entry its own concept', () => {
   assert.type(tickets.startOrchestrator, 'function');
   assert.type(simulation.createSimulation, 'function');
   assert.type(testing.createFaultyStore, 'function');
-  for (const name of ['createRuntimeInspector', 'startInspectorServer', 'createHomeFeed', 'createTraceFeed'] as const) assert.type(inspector[name], 'function');
+  for (const name of ['createRuntimeInspector', 'startInspectorServer', 'createHomeFeed', 'createNatsFeed', 'createTraceFeed'] as const) assert.type(inspector[name], 'function');
   for (const name of ['createNatsTransport', 'startNatsPodServer', 'createNatsKvPodStore'] as const) assert.type(nats[name], 'function');
   // Names new in 0.2 live only in their subpath: the root does not grow with the domains.
   for (const name of ['startOrchestrator', 'orchestratorSystemId', 'TICKET_TOOL_NAMES', 'decideWeakNotify', 'walkWeakNotify', 'WEAK_NOTIFY_CHECKS', 'createNatsTransport']) {

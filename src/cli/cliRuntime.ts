@@ -75,6 +75,11 @@ export function natsServerOf({ options, io }: CliContext): string | undefined {
   return options.nats ?? (io.env.PODMESH_NATS === '' ? undefined : io.env.PODMESH_NATS);
 }
 
+/** A NATS server that could not be used, as the error of its flag: the client's own message ("connection refused") does not say which server or which flag. */
+export function natsUnusable(nats: string, error: unknown): PodmeshError {
+  return new PodmeshError('invalid-argument', `--nats ${redactUrl(nats)}: cannot use this NATS server (${errorLine(error, 160)})`, { cause: error });
+}
+
 /** The folders of a command, and the NATS server its pods use instead of the home's sockets and `pods/` (`--nats`, env PODMESH_NATS). */
 export type CliPaths = PodmeshPaths & { readonly nats?: string };
 
@@ -114,8 +119,7 @@ export async function openRuntime(paths: CliPaths, extra: Partial<PodRuntimeOpti
     try {
       store = await createNatsKvPodStore({ servers: paths.nats });
     } catch (error) {
-      // The client's own message ("connection refused") does not say which server or which flag.
-      throw new PodmeshError('invalid-argument', `--nats ${redactUrl(paths.nats)}: cannot use this NATS server (${errorLine(error, 160)})`, { cause: error });
+      throw natsUnusable(paths.nats, error);
     }
     const transport = createNatsTransport({ servers: paths.nats });
     const runtime = createPodRuntime({ ...extra, store, transport, ...journalOption });

@@ -39,7 +39,7 @@ export interface HelloEvent {
   readonly type: 'podmesh.hello';
   readonly version: typeof INSPECTOR_PROTOCOL_VERSION;
   readonly mode: InspectorMode;
-  /** The home folder, the program, or the trace file. */
+  /** The home folder (or the NATS server, its credentials redacted), the program, or the trace file. */
   readonly source: string;
   /** Each machine's `machine.toJSON()` (xstate's definition), by machine id. */
   readonly machines: Readonly<Record<string, unknown>>;

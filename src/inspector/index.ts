@@ -1,8 +1,8 @@
 /**
  * `podmesh/inspector`: the offline statechart inspector's Node side
  * (docs/inspector.md): a local HTTP server for the page and its event
- * stream, and the feeds it serves — an embedded runtime, a home's pods, a
- * recorded trace.
+ * stream, and the feeds it serves — an embedded runtime, a home's pods, the
+ * pods on a NATS server, a recorded trace.
  */
 export { createRuntimeInspector, type RuntimeInspector, type RuntimeInspectorOptions } from './createRuntimeInspector.js';
 export { createRuntimeFeed, KEPT_ACTORS, KEPT_DECISIONS, type RuntimeFeed, type RuntimeFeedOptions } from './createRuntimeFeed.js';
@@ -16,6 +16,7 @@ export {
   type InspectorServerOptions,
 } from './startInspectorServer.js';
 export { createHomeFeed, type HomeFeedOptions } from './createHomeFeed.js';
+export { createNatsFeed, type NatsFeedOptions } from './createNatsFeed.js';
 export { createTraceFeed, parseTraceHeader, type TraceFeed } from './createTraceFeed.js';
 export type { InspectorFeed } from './inspectorFeed.js';
 export {

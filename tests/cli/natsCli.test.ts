@@ -82,6 +82,20 @@ test('should run detached pods and an orchestrator on NATS: ps, peer, notify, ti
   }
 });
 
+test("should list only NATS's pods in ps --nats, not a socket pod of this host's runtime dir", async (context) => {
+  const s = context.sandbox!;
+  const nats = (context.nats = await startNatsServer());
+  let local: Awaited<ReturnType<Sandbox['startPod']>> | undefined;
+  try {
+    local = await s.startPod('local');
+    assert.equal(json<{ pods: Row[] }>(await s.run(['ps', '--json', '--nats', nats.url])).pods, []);
+    assert.equal(json<{ pods: Row[] }>(await s.run(['ps', '--json'])).pods.map((row) => [row.name, row.status]), [['local', 'live']]);
+  } finally {
+    await local?.stop('SIGTERM');
+    await nats.stop();
+  }
+});
+
 test('should end a pod on SIGTERM when its NATS server is gone (its connections reconnect without end)', async (context) => {
   const s = context.sandbox!;
   const nats = (context.nats = await startNatsServer());

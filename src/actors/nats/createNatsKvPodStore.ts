@@ -72,6 +72,11 @@ export type NatsKvPodStoreOptions = (
 export interface NatsKvPodStore extends PodMetadataStore {
   /** The KV key a pod's record lives under. */
   keyOf(name: string): string;
+  /**
+   * Hears the name of every record written or deleted from now on (a KV
+   * watch of this store's keys, not a poll); resolves once watching, to the stop.
+   */
+  watchNames(onChange: (name: string, deleted: boolean) => void): Promise<() => void>;
   /** Closes the connection when the store opened it; a given `connection` is left open. */
   close(): Promise<void>;
 }
@@ -227,6 +232,16 @@ export async function createNatsKvPodStore(options: NatsKvPodStoreOptions): Prom
         if (name !== undefined && isValidPodName(name)) names.push(name);
       }
       return names.sort();
+    },
+    async watchNames(onChange) {
+      const entries = await kv.watch({ key: `${prefix}*`, include: 'updates' });
+      void (async () => {
+        for await (const entry of entries) {
+          const name = fromKeyToken(entry.key.slice(prefix.length));
+          if (name !== undefined && isValidPodName(name)) onChange(name, entry.operation !== 'PUT');
+        }
+      })().catch(() => undefined); // a watch ends with its connection
+      return () => entries.stop();
     },
     async delete(name) {
       const key = keyOf(validatePodName(name));

@@ -28,7 +28,8 @@ export interface PodRow {
 export interface PodRowSource {
   readonly store: Pick<PodMetadataStore, 'read' | 'listNames'>;
   readonly transport: Pick<SocketTransport, 'probe' | 'request'>;
-  readonly runtimeDir: string;
+  /** The pods' process files; absent for pods served over NATS, which keep none on this host (a local pod's there is not theirs). */
+  readonly runtimeDir?: string;
 }
 
 /** Pods probed at once: a thousand sockets are asked in waves, not in one storm. */
@@ -37,14 +38,16 @@ export const POD_ROW_CONCURRENCY = 32;
 /**
  * The names of every pod a home knows: its records, and pods without one
  * whose runtime folder holds a socket or a process file (a folder left with
- * only a stale lock is no pod).
+ * only a stale lock is no pod); without a runtime folder, the records only.
  */
 export async function knownPodNames(source: Pick<PodRowSource, 'store' | 'runtimeDir'>): Promise<string[]> {
   const names = new Set(await source.store.listNames());
+  const { runtimeDir } = source;
+  if (runtimeDir === undefined) return [...names].sort();
   try {
-    for (const entry of await readdir(source.runtimeDir, { withFileTypes: true })) {
+    for (const entry of await readdir(runtimeDir, { withFileTypes: true })) {
       if (!entry.isDirectory() || !isValidPodName(entry.name) || names.has(entry.name)) continue;
-      const inside = await readdir(join(source.runtimeDir, entry.name)).catch(() => [] as string[]);
+      const inside = await readdir(join(runtimeDir, entry.name)).catch(() => [] as string[]);
       if (inside.includes('sock') || inside.includes('process.json')) names.add(entry.name);
     }
   } catch (error) {
@@ -86,7 +89,7 @@ export async function readPodRow(source: PodRowSource, name: string, now = Date.
       // It went between the probe and the ping: the probe's answer stands.
     }
   }
-  const recorded = live.status === 'stopped' ? null : await readPodProcess(source.runtimeDir, name).catch(() => null);
+  const recorded = live.status === 'stopped' || source.runtimeDir === undefined ? null : await readPodProcess(source.runtimeDir, name).catch(() => null);
   const startedAt = ping.startedAt ?? recorded?.startedAt ?? null;
   const reason = [live.reason ?? null, recordProblem, record === null && recordProblem === null ? 'no record' : null].filter((r) => r !== null).join('; ');
   return {

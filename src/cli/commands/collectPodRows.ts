@@ -4,9 +4,10 @@ import type { CliRuntime } from '../cliRuntime.js';
 
 export type { PodRow } from '../../actors/process/readPodRows.js';
 
-/** What the rows of a CLI process are read from (its store, transport and runtime folder). */
+/** What the rows of a CLI process are read from (its store, transport and, for the home's pods, runtime folder). */
 export function podRowSource(cli: CliRuntime): PodRowSource {
-  return { store: cli.runtime.store, transport: cli.transport, runtimeDir: cli.paths.runtimeDir };
+  const source = { store: cli.runtime.store, transport: cli.transport };
+  return cli.nats === undefined ? { ...source, runtimeDir: cli.paths.runtimeDir } : source;
 }
 
 /** The names of every pod the home knows (see `knownPodNames` of src/actors/process/readPodRows.ts). */
