@@ -18,6 +18,12 @@ const json = <T>(result: CommandResult, code = 0): T => {
 
 const cli = sandboxSuite<{ sandbox?: Sandbox; nats?: NatsServer }>('podmesh CLI with --nats (a real nats-server)');
 
+// Whatever a case started, even one that failed before its own cleanup: no server outlives its test.
+cli.after.each(async (context) => {
+  await context.nats?.stop();
+  context.nats = undefined;
+});
+
 // Without a nats-server the case is counted as skipped, never as passed.
 const test = natsServerAvailable() ? cli : cli.skip;
 
