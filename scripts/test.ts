@@ -55,6 +55,13 @@ const hung = (why: string): never => {
 };
 setTimeout(() => hung(`the test run exceeded ${timeoutS} s (PODMESH_TEST_TIMEOUT_S)`), timeoutS * 1000).unref();
 
+// How long each file took, so a slow one is named (nothing hangs: the watchdogs above and below bound it).
+const durations: { file: string; ms: number }[] = [];
+let fileStarted = performance.now();
+const took = (now: number): void => {
+  if (running !== '(loading)') durations.push({ file: running, ms: now - fileStarted });
+};
+
 // uvu prints its totals but does not return them: read them off its output.
 let printed = '';
 const write = process.stdout.write.bind(process.stdout);
@@ -63,12 +70,19 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
   printed += text;
   // uvu prints each file's path before its suites run.
   const file = /(tests\/\S+\.test\.ts)/.exec(text)?.[1];
-  if (file !== undefined) running = file;
+  if (file !== undefined) {
+    took(performance.now());
+    running = file;
+    fileStarted = performance.now();
+  }
   if (printed.length > 4096) printed = printed.slice(-4096);
   return write(chunk, ...rest);
 }) as typeof process.stdout.write;
 await uvu.exec(false);
+took(performance.now());
 process.stdout.write = write;
+const slowest = durations.sort((a, b) => b.ms - a.ms).slice(0, 8);
+if (slowest.length > 1) process.stdout.write(`\nslowest files: ${slowest.map(({ file, ms }) => `${file.replace(/^tests\//, '')} ${(ms / 1000).toFixed(1)} s`).join(', ')}\n`);
 
 // eslint-disable-next-line no-control-regex
 const plain = printed.replace(/\u001b\[[0-9;]*m/g, '');
