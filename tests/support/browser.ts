@@ -1,7 +1,6 @@
 /**
- * Chromium for the inspector's browser tests and benches: Debian's chromium
- * (`/usr/lib/chromium/chromium`, or `PODMESH_CHROMIUM`) driven by
- * playwright-core — no browser download is possible here. One browser per
+ * The inspector's browser tests, on the chromium that chromium.ts launches.
+ * One browser per
  * suite; each page gets a fresh context that
  * - routes every request: one to a host other than 127.0.0.1 or localhost is
  *   aborted and recorded (`offsite`), so a test can assert the page works with
@@ -12,53 +11,23 @@
  * Every wait is bounded (playwright's default timeouts are set short), so a
  * page that never renders fails its test instead of hanging the run.
  */
-import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { suite } from 'uvu';
+import { CHROMIUM_PATH, chromiumMissing, launchChromium } from './chromium.js';
 import { repoRoot, within } from './podProcess.js';
 
-export const CHROMIUM_PATH = process.env.PODMESH_CHROMIUM ?? '/usr/lib/chromium/chromium';
+export { CHROMIUM_PATH, launchChromium };
+
 /** Bound on one locator action or expectation poll. */
 export const PAGE_TIMEOUT_MS = 10_000;
-/** Bound on launching chromium (a cold start on a loaded 2-core machine). */
-export const LAUNCH_TIMEOUT_MS = 30_000;
 export const VIEWPORT = { width: 1280, height: 800 } as const;
 /** Whether tests save their screenshots into docs/. */
 export const SAVE_SCREENSHOTS = process.env.PODMESH_SCREENSHOTS === '1';
 
 /** Whether the chromium binary is there to run. */
 export function chromiumAvailable(path = CHROMIUM_PATH): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Launches headless chromium; `--no-sandbox` because CI runs as root. */
-export async function launchChromium(path = CHROMIUM_PATH): Promise<Browser> {
-  return within(
-    chromium.launch({
-      executablePath: path,
-      headless: true,
-      timeout: LAUNCH_TIMEOUT_MS,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        // Chromium's own traffic (updates, safe browsing, field trials) is not the page's: keep it off as well.
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        // Belt and braces: no name but the loopback ones resolves, whatever the page or the browser tries.
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-      ],
-    }),
-    LAUNCH_TIMEOUT_MS + 5_000,
-    `launching ${path}`,
-  );
+  return chromiumMissing(path) === null;
 }
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
