@@ -5,6 +5,7 @@
  * add a drop and a warn diagnostic to the timed path).
  */
 import { formatOutcome, type PodRuntime, type WeakNotifyOutcome } from '../src/index.js';
+import type { PodDiscovery } from '../src/actors/runtime/createDiscovery.js';
 import { turns } from './stats.js';
 
 /**
@@ -28,6 +29,12 @@ export const NOTICE = [
   'summary: plan comment added',
   'ref: tickets/01JBENCH0000000000000000/thread.md',
 ].join('\n');
+
+/** One weak notify of {@link NOTICE} from `view` to `peer`; throws, naming `what`, unless it was delivered. */
+export async function deliverOrThrow(view: PodDiscovery, peer: string, what: string): Promise<void> {
+  const outcome = await view.sendWeakNotifyToLivePeer(peer, NOTICE);
+  if (outcome.type !== 'delivered') throw new Error(`${what} to ${peer} was ${formatOutcome(outcome)}`);
+}
 
 export interface NotifyPair {
   /** Times `count` awaited weak notifies from the sender to the peer; microseconds per notify. */

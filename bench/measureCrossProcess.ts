@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import { createFsPodStore, createMemoryPodStore, createPodRuntime } from '../src/index.js';
 import { createSocketTransport } from '../src/actors/process/createSocketTransport.js';
 import { pinned, startBenchPod, stopChild } from './benchPod.js';
-import { NOTICE } from './createNotifyPair.js';
-import { alternate, result, type BenchResult, type Progress } from './stats.js';
+import { deliverOrThrow, NOTICE } from './createNotifyPair.js';
+import { alternate, result, usPerOp, type BenchResult, type Progress } from './stats.js';
 
 export const CROSS_PROCESS_GOAL = 2;
 export const DURABLE_NOTIFY_GOAL = 1.5;
@@ -126,8 +126,7 @@ export async function measureCrossProcess(options: {
     const view = runtime.discovery('sender');
     await view.registerPeer('target');
     const transport = createSocketTransport({ runtimeDir: join(base, 'run') });
-    const first = await view.sendWeakNotifyToLivePeer('target', NOTICE);
-    if (first.type !== 'delivered') throw new Error(`cross-process weak notify was ${first.type}`);
+    await deliverOrThrow(view, 'target', 'cross-process weak notify');
 
     const socket = createConnection(echoPath);
     await new Promise<void>((ready) => socket.once('connect', () => ready()));
@@ -137,19 +136,8 @@ export async function measureCrossProcess(options: {
     const sampled = await alternate({
       rounds: options.rounds,
       warmup: options.warmup,
-      value: async () => {
-        const start = performance.now();
-        for (let i = 0; i < options.batch; i += 1) {
-          const outcome = await view.sendWeakNotifyToLivePeer('target', NOTICE);
-          if (outcome.type !== 'delivered') throw new Error(`cross-process weak notify was ${outcome.type}`);
-        }
-        return ((performance.now() - start) * 1000) / options.batch;
-      },
-      baseline: async () => {
-        const start = performance.now();
-        for (let i = 0; i < options.batch; i += 1) await roundTrip(line);
-        return ((performance.now() - start) * 1000) / options.batch;
-      },
+      value: () => usPerOp(options.batch, () => deliverOrThrow(view, 'target', 'cross-process weak notify')),
+      baseline: () => usPerOp(options.batch, () => roundTrip(line)),
       // Drain the target (a default turn) so its buffer never overflows.
       settle: async () => {
         await transport.request('target', 'run');

@@ -13,7 +13,7 @@ import { METADATA_FILE } from '../src/actors/stores/createFsPodStore.js';
 import { writeFileAtomic } from '../src/actors/stores/writeFileAtomic.js';
 import { createNotifyPair, NOTIFY_RUNTIME_OPTIONS } from './createNotifyPair.js';
 import type { NotifyLoopOptions } from './measureWeakNotify.js';
-import { alternate, result, type BenchResult } from './stats.js';
+import { alternate, result, usPerOp, type BenchResult } from './stats.js';
 
 export const FS_ENSURE_GOAL = 2.5;
 
@@ -30,11 +30,7 @@ export async function measureFsEnsureAndNotify(options: NotifyLoopOptions): Prom
       const atomicDir = join(dir, 'atomic');
       await mkdir(atomicDir);
       const atomicFile = join(atomicDir, METADATA_FILE);
-      const atomicWrites = async (): Promise<number> => {
-        const start = performance.now();
-        for (let i = 0; i < options.batch; i += 1) await writeFileAtomic(atomicFile, record);
-        return ((performance.now() - start) * 1000) / options.batch;
-      };
+      const atomicWrites = (): Promise<number> => usPerOp(options.batch, () => writeFileAtomic(atomicFile, record));
       const sampled = await alternate({
         rounds: options.rounds,
         warmup: options.warmup,

@@ -11,7 +11,7 @@ import { createNatsKvPodStore } from '../src/actors/nats/createNatsKvPodStore.js
 import { createPodRuntime } from '../src/index.js';
 import { natsServerAvailable, startNatsServer } from '../tests/support/natsServer.js';
 import type { NotifyLoopOptions } from './measureWeakNotify.js';
-import { alternate, result, skippedResult, type BenchResult } from './stats.js';
+import { alternate, result, skippedResult, usPerOp, type BenchResult } from './stats.js';
 
 export const NATS_KV_ENSURE_GOAL = 2.5;
 const NAME = 'nats-kv-ensure-existing-vs-kv-get';
@@ -33,16 +33,8 @@ export async function measureNatsKvEnsure(options: NotifyLoopOptions): Promise<B
       const revisions = async (): Promise<number[]> => Promise.all(keys.map(async (key) => (await kv.get(key))!.revision));
       const before = await revisions();
       const discovery = runtime.discovery('sender');
-      const ensures = async (): Promise<number> => {
-        const start = performance.now();
-        for (let i = 0; i < options.batch; i += 1) await discovery.ensureExistingPeer('target');
-        return ((performance.now() - start) * 1000) / options.batch;
-      };
-      const gets = async (): Promise<number> => {
-        const start = performance.now();
-        for (let i = 0; i < options.batch; i += 1) await kv.get(keys[1]!);
-        return ((performance.now() - start) * 1000) / options.batch;
-      };
+      const ensures = (): Promise<number> => usPerOp(options.batch, () => discovery.ensureExistingPeer('target'));
+      const gets = (): Promise<number> => usPerOp(options.batch, () => kv.get(keys[1]!));
       const sampled = await alternate({
         rounds: options.rounds,
         warmup: options.warmup,

@@ -12,8 +12,8 @@ import { createNatsTransport } from '../src/actors/nats/createNatsTransport.js';
 import { natsSubjects } from '../src/actors/nats/natsSubjects.js';
 import { startNatsPodServer } from '../src/actors/nats/startNatsPodServer.js';
 import { natsServerAvailable, startNatsServer } from '../tests/support/natsServer.js';
-import { NOTICE } from './createNotifyPair.js';
-import { alternate, result, skippedResult, type BenchResult, type Progress } from './stats.js';
+import { deliverOrThrow, NOTICE } from './createNotifyPair.js';
+import { alternate, result, skippedResult, usPerOp, type BenchResult, type Progress } from './stats.js';
 
 export const NATS_NOTIFY_GOAL = 1.5;
 const NAME = 'nats-weak-notify-vs-request-reply';
@@ -36,8 +36,7 @@ export async function measureNatsNotify(options: { rounds: number; warmup: numbe
     await sender.store.write({ name: 'target', peers: [], spawnedChildren: [] });
     const view = sender.discovery('sender');
     await view.registerPeer('target');
-    const first = await view.sendWeakNotifyToLivePeer('target', NOTICE);
-    if (first.type !== 'delivered') throw new Error(`NATS weak notify was ${first.type}`);
+    await deliverOrThrow(view, 'target', 'NATS weak notify');
 
     // The trivial responder answers what a pod answers a notify, without a pod.
     const ack = new TextEncoder().encode(JSON.stringify({ incarnation: podServer.incarnation, startedAt: podServer.startedAt, status: 'live', activity: 'idle', ok: true, result: { accepted: true, pending: 1 } }));
@@ -50,19 +49,8 @@ export async function measureNatsNotify(options: { rounds: number; warmup: numbe
     const sampled = await alternate({
       rounds: options.rounds,
       warmup: options.warmup,
-      value: async () => {
-        const start = performance.now();
-        for (let i = 0; i < options.batch; i += 1) {
-          const outcome = await view.sendWeakNotifyToLivePeer('target', NOTICE);
-          if (outcome.type !== 'delivered') throw new Error(`NATS weak notify was ${outcome.type}`);
-        }
-        return ((performance.now() - start) * 1000) / options.batch;
-      },
-      baseline: async () => {
-        const start = performance.now();
-        for (let i = 0; i < options.batch; i += 1) await raw.request('bench.echo', payload, { timeout: 5000 });
-        return ((performance.now() - start) * 1000) / options.batch;
-      },
+      value: () => usPerOp(options.batch, () => deliverOrThrow(view, 'target', 'NATS weak notify')),
+      baseline: () => usPerOp(options.batch, () => raw.request('bench.echo', payload, { timeout: 5000 })),
       // Drain the target (a default turn) so its buffer never overflows.
       settle: async () => {
         await transport.request('target', 'run');

@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { connect } from '@nats-io/transport-node';
 import { createMemoryPodStore, createPodRuntime } from '../src/index.js';
 import { createNatsTransport } from '../src/actors/nats/createNatsTransport.js';
-import { NOTICE } from './createNotifyPair.js';
+import { deliverOrThrow, NOTICE } from './createNotifyPair.js';
 
 const [url, self, pod, echoSubject] = process.argv.slice(2);
 if (url === undefined || self === undefined || pod === undefined || echoSubject === undefined) {
@@ -41,10 +41,7 @@ try {
   const payload = new TextEncoder().encode(JSON.stringify({ message: NOTICE, autoRun: false, from: self }));
 
   const sides = {
-    value: async (): Promise<void> => {
-      const outcome = await view.sendWeakNotifyToLivePeer(pod, NOTICE);
-      if (outcome.type !== 'delivered') throw new Error(`${self}: a weak notify to ${pod} was ${outcome.type}: ${JSON.stringify(outcome)}`);
-    },
+    value: (): Promise<void> => deliverOrThrow(view, pod, `${self}: a weak notify`),
     baseline: async (): Promise<void> => {
       await nc.request(echoSubject, payload, { timeout: 5000 });
     },

@@ -167,6 +167,13 @@ export function formatTable(results: readonly BenchResult[]): string {
 }
 
 /** One timed side of a comparison: returns its sample (for example microseconds per op). */
+/** Microseconds per call of `batch` awaited calls of `op`, one after another. */
+export async function usPerOp(batch: number, op: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < batch; i += 1) await op();
+  return ((performance.now() - start) * 1000) / batch;
+}
+
 export type Side = () => number | Promise<number>;
 
 /**
