@@ -53,6 +53,16 @@ test('should run detached pods and an orchestrator on NATS: ps, peer, notify, ti
     const home = await s.run(['ps', '--json']);
     assert.equal(json<{ pods: Row[] }>(home).pods, []);
 
+    // A second start of a live name is refused with the running pod's own pid (its ping over NATS), and a
+    // --parent is looked for where the records are: on NATS.
+    const again = await run(['pod', 'start', 'yoi', '-d']);
+    assert.is(again.code, 1, again.stdout);
+    assert.match(again.stderr, `pod yoi is already running (pid ${started[0]})`);
+    const kid = json<{ pid: number }>(await run(['pod', 'start', 'kid', '-d', '--parent', 'boss', '--json']));
+    started.push(kid.pid);
+    assert.equal(json<{ spawnedChildren: string[] }>(await run(['pod', 'show', 'boss', '--json'])).spawnedChildren, ['kid']);
+    assert.equal(json(await run(['pod', 'stop', 'kid', '--json'])), { name: 'kid', outcome: 'stopped', pid: kid.pid });
+
     // The orchestrator of a workspace on NATS: its ticket tools notify the companion over NATS too.
     const workspace = join(s.root, 'yoi');
     await mkdir(workspace);
@@ -63,7 +73,7 @@ test('should run detached pods and an orchestrator on NATS: ps, peer, notify, ti
     );
     assert.equal([planned.hook.ensure.type, planned.hook.delivery.type], ['ensured', 'delivered']);
     assert.is(json<{ pendingNotices: string[] }>(await run(['pod', 'state', 'yoi', '--json'])).pendingNotices.length, 2, 'the plan reached the companion');
-    assert.equal(json(await run(['orchestrator', 'stop', '--workspace', workspace, '--json'])), { name: 'yoi-orchestrator', outcome: 'stopped', pid: started[2] });
+    assert.equal(json(await run(['orchestrator', 'stop', '--workspace', workspace, '--json'])), { name: 'yoi-orchestrator', outcome: 'stopped', pid: started.at(-1) });
 
     assert.equal(json(await run(['pod', 'stop', 'yoi', '--json'])), { name: 'yoi', outcome: 'stopped', pid: started[0] });
     await waitFor(async () => json<{ pods: Row[] }>(await run(['ps', '--json'])).pods.find((row) => row.name === 'yoi')?.status === 'stopped', 10_000, 'yoi stopped');

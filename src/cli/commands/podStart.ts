@@ -4,7 +4,6 @@ import { MissingPodError, errorCode } from '../../core/errors.js';
 import { checkWorkspaceFolder } from '../../tickets/findWorkspace.js';
 import { intOption } from '../cliArgs.js';
 import { alreadyRunning } from './alreadyRunning.js';
-import { createFsPodStore } from '../../actors/stores/createFsPodStore.js';
 import { type CliContext } from '../cliContext.js';
 import { cliPaths, openRuntime } from '../cliRuntime.js';
 import { printJson, printJsonLine } from '../cliOutput.js';
@@ -49,8 +48,6 @@ export async function podStart(
   const workspaceRoot = flags.workspace === undefined ? undefined : await workspaceFlag(flags.workspace);
   const host = hostOptions(flags);
   const paths = await cliPaths(context, { create: true });
-  // Checked here too, so that a detached start refuses at once instead of in its log.
-  if (parent !== undefined && (await createFsPodStore(paths.podsDir).read(parent)) === null) throw new MissingPodError(parent);
   if (flags.detach === true) {
     const args = ['pod', 'start', name, '--home', paths.home, '--runtime-dir', paths.runtimeDir, ...hostArgs(flags)];
     if (flags.role !== undefined) args.push('--role', flags.role);
@@ -58,6 +55,8 @@ export async function podStart(
     if (parent !== undefined) args.push('--parent', parent);
     const cli = await openRuntime(paths);
     try {
+      // Checked here too, in the store the child will use, so that a detached start refuses at once instead of in its log.
+      if (parent !== undefined && (await cli.runtime.store.read(parent)) === null) throw new MissingPodError(parent);
       const started = await startDetached(paths, cli.transport, name, args);
       if (context.json) printJson(context, started);
       else context.io.out(`pod ${name} started in the background (pid ${started.pid}); logs: podmesh pod logs ${name} (${started.log})\n`);
@@ -79,7 +78,8 @@ export async function podStart(
     else context.io.out(`pod ${name} live at ${server.address} (pid ${process.pid}; Ctrl-C to stop)\n`);
     return await done;
   } catch (error) {
+    const refusal = errorCode(error) === 'pod-already-running' ? await alreadyRunning(cli.transport, name) : error;
     await cli.close();
-    throw errorCode(error) === 'pod-already-running' ? await alreadyRunning(paths, name) : error;
+    throw refusal;
   }
 }

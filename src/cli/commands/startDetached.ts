@@ -44,7 +44,7 @@ export async function startDetached(paths: CliPaths, transport: CliTransport, na
   // A pod on NATS is started on NATS again: the child gets the same server.
   const args = paths.nats === undefined ? commandArgs : [...commandArgs, '--nats', paths.nats];
   // A name already live would make the child fail while the probe below answered for the other pod.
-  if ((await transport.probe(name))?.status === 'live') throw await alreadyRunning(paths, name);
+  if ((await transport.probe(name))?.status === 'live') throw await alreadyRunning(transport, name);
   const log = podLogPath(paths, name);
   await makeFolders(join(paths.home, 'logs'), 0o700);
   const file = await open(log, 'a', 0o600);
