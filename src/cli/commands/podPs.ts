@@ -58,7 +58,7 @@ export async function podPs(context: CliContext, flags: PsFlags): Promise<number
         const rows = await collect();
         if (context.json) printJsonLine(context, { at: new Date().toISOString(), pods: rows });
         else {
-          const text = `${new Date().toTimeString().slice(0, 8)}  ${plural(rows.length, 'pod')} in ${paths.home} (every ${interval / 1000} s; Ctrl-C to stop)\n${podTable(context, rows)}`;
+          const text = `${new Date().toTimeString().slice(0, 8)}  ${plural(rows.length, flags.role ?? 'pod')} ${where} (every ${interval / 1000} s; Ctrl-C to stop)\n${podTable(context, rows)}`;
           // On a terminal the table is redrawn in place (home, clear); elsewhere each refresh follows the last.
           context.io.out(context.io.stdoutTty ? `\x1b[H\x1b[2J${text}` : `${text}\n`);
         }
