@@ -11,8 +11,8 @@ import type {
   XstateActorEvent,
 } from '../core/inspectorProtocol.js';
 import { INSPECTOR_PROTOCOL_VERSION } from '../core/inspectorProtocol.js';
-import type { WeakNotifyDecidedEvent, WeakNotifyDecisionsEvent } from '../machines/discoveryMachine.js';
-import { decisionOf } from '../machines/decisionOf.js';
+import { decisionOf, decisionsIn } from '../machines/decisionOf.js';
+import { createRing } from './createRing.js';
 import { machineCharts } from '../machines/machineCharts.js';
 import type { PodContext } from '../machines/podMachine.js';
 import type { InspectorFeed } from './inspectorFeed.js';
@@ -71,12 +71,6 @@ export interface RuntimeFeed extends InspectorFeed {
 /** The ticket a ticket notice names (its `ticket: <id>` line), or null. */
 const ticketOf = (message: string): string | null => /(?:^|\n)ticket: ([^\n]{1,64})(?:\n|$)/.exec(message)?.[1] ?? null;
 
-/** Pushes `item` onto a ring kept to `limit` (the oldest go first). */
-function keep<T>(ring: T[], item: T, limit: number): void {
-  ring.push(item);
-  if (ring.length > limit) ring.splice(0, ring.length - limit);
-}
-
 const machineIdOf = (actor: InspectedActor): string | null =>
   actor.logic !== undefined && actor.logic.config !== undefined && typeof actor.logic.id === 'string' ? actor.logic.id : null;
 
@@ -106,7 +100,7 @@ const valueOf = (snapshot: unknown): unknown => {
  * onto an array (the notify path pays a push), and on the next turn of the
  * event loop the array is translated into the protocol: pod snapshots into
  * `podmesh.pod` rows (one per pod per batch, the newest), the
- * `weakNotify.decided` events the runtime sends its discovery actor into
+ * decisions the runtime sends its discovery actor (in `weakNotify.decisions` batches) into
  * `podmesh.decision`, and — only while a page listens — the other actors'
  * `@xstate.actor`, `@xstate.event` (payload bounded) and `@xstate.snapshot`
  * (state value only, never the context). With nobody listening it keeps the
@@ -123,11 +117,10 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
 
   // What is kept with nobody listening.
   const pods = new Map<string, { value: unknown; context: PodContext }>();
-  const decisions: (DecisionEvent | undefined)[] = new Array(KEPT_DECISIONS);
-  let decisionCount = 0;
+  const decisions = createRing<DecisionEvent>(KEPT_DECISIONS);
   const actors = new Map<string, XstateActorEvent>();
-  const notices: NoticeEvent[] = [];
-  const diagnosticsKept: DiagnosticEvent[] = [];
+  const notices = createRing<NoticeEvent>(KEPT_NOTICES);
+  const diagnosticsKept = createRing<DiagnosticEvent>(KEPT_DIAGNOSTICS);
   let diagnosticsTimer: NodeJS.Timeout | undefined;
   // Kept across watch calls: watching the same runtime again sends no record twice.
   let lastSeq = 0;
@@ -193,13 +186,11 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
         }
         case '@xstate.event': {
           const type = event.event.type;
-          if (type === 'weakNotify.decided' || type === 'weakNotify.decisions') {
-            // The runtime reports decisions in batches; one sent alone (by hand) counts too.
-            const batch = type === 'weakNotify.decisions' ? (event.event as unknown as WeakNotifyDecisionsEvent).decisions : [event.event as unknown as WeakNotifyDecidedEvent];
+          const batch = decisionsIn(event.event);
+          if (batch !== undefined) {
             for (const decided of batch) {
               const decision = decisionOf(decided, at);
-              decisions[decisionCount % KEPT_DECISIONS] = decision;
-              decisionCount += 1;
+              decisions.push(decision);
               if (listening) out.push(decision);
             }
           } else if (type === 'pod.notify' && actor.logic?.id === 'pod') {
@@ -214,7 +205,7 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
               autoRun: autoRun === true,
               message: message.length > NOTICE_CHARS ? `${message.slice(0, NOTICE_CHARS)}…` : message,
             };
-            keep(notices, notice, KEPT_NOTICES);
+            notices.push(notice);
             if (listening) out.push(notice);
           } else if (listening && actor.logic?.id !== 'pod') {
             // A pod's events show as its row; the others as xstate's event, bounded.
@@ -259,10 +250,7 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
     hello,
     pods: (): PodView[] => [...pods].map(([name, snapshot]) => podViewOf(name, snapshot, recordFields(name))),
     recent() {
-      const kept = Math.min(decisionCount, KEPT_DECISIONS);
-      const out: InspectorEvent[] = [...actors.values()];
-      for (let i = decisionCount - kept; i < decisionCount; i += 1) out.push(decisions[i % KEPT_DECISIONS]!);
-      return [...out, ...notices, ...diagnosticsKept];
+      return [...actors.values(), ...decisions.toArray(), ...notices.toArray(), ...diagnosticsKept.toArray()];
     },
     watchStore(watched) {
       store = watched;
@@ -282,7 +270,7 @@ export function createRuntimeFeed(options: RuntimeFeedOptions = {}): RuntimeFeed
             fields: record.fields as Record<string, unknown>,
           }),
         );
-        for (const event of events) keep(diagnosticsKept, event, KEPT_DIAGNOSTICS);
+        for (const event of events) diagnosticsKept.push(event);
         for (const listener of listeners) listener(events);
       }, DIAGNOSTICS_POLL_MS);
       diagnosticsTimer.unref();

@@ -1,5 +1,5 @@
 import type { DecisionEvent } from '../core/inspectorProtocol.js';
-import type { WeakNotifyDecidedEvent } from './discoveryMachine.js';
+import type { WeakNotifyDecidedEvent, WeakNotifyDecisionsEvent } from './discoveryMachine.js';
 
 /** A reported weak notify decision as the stream carries it. */
 export function decisionOf(decided: WeakNotifyDecidedEvent, at: number): DecisionEvent {
@@ -15,4 +15,15 @@ export function decisionOf(decided: WeakNotifyDecidedEvent, at: number): Decisio
     facts: decided.facts as Record<string, unknown>,
     ...(decided.ticket === undefined ? {} : { ticket: decided.ticket }),
   };
+}
+
+/**
+ * The decisions an event sent to the discovery actor carries: a batch
+ * (`weakNotify.decisions`, what the runtime sends), one sent alone
+ * (`weakNotify.decided`), or none for any other event.
+ */
+export function decisionsIn(event: { readonly type: string }): readonly WeakNotifyDecidedEvent[] | undefined {
+  if (event.type === 'weakNotify.decisions') return (event as WeakNotifyDecisionsEvent).decisions;
+  if (event.type === 'weakNotify.decided') return [event as WeakNotifyDecidedEvent];
+  return undefined;
 }

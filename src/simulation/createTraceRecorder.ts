@@ -8,8 +8,7 @@ import {
   type TraceHeader,
   type TraceStep,
 } from '../core/inspectorProtocol.js';
-import { decisionOf } from '../machines/decisionOf.js';
-import type { WeakNotifyDecidedEvent, WeakNotifyDecisionsEvent } from '../machines/discoveryMachine.js';
+import { decisionOf, decisionsIn } from '../machines/decisionOf.js';
 import { machineCharts } from '../machines/machineCharts.js';
 import type { Scenario } from './parseScenario.js';
 import { peekRecord, type SimWorld } from './simulationWorld.js';
@@ -71,7 +70,7 @@ function allPods(world: SimWorld): string[] {
  * The recorder behind `podmesh simulate --record`: a header line (format,
  * version, scenario, seed, pods, steps, machines), step 0 with `podmesh.pods`
  * of every pod, then one line per step: `podmesh.step`, its
- * `podmesh.decision`s (heard from the runtimes' `weakNotify.decided` events),
+ * `podmesh.decision`s (heard from the runtimes' `weakNotify.decisions` batches),
  * `podmesh.pod` rows of the pods whose row it changed, and `podmesh.invariant` for each
  * failure (a step without one passed every check). `at` is simulated time,
  * so a seed gives the same bytes every run.
@@ -86,9 +85,9 @@ export function createTraceRecorder(scenario: Scenario, clock: () => number, wri
 
   return {
     inspect(event) {
-      if (event.type === '@xstate.event' && (event.event.type === 'weakNotify.decisions' || event.event.type === 'weakNotify.decided')) {
+      const batch = event.type === '@xstate.event' ? decisionsIn(event.event) : undefined;
+      if (batch !== undefined) {
         // The runtimes report decisions in batches; the simulation flushes them before each step is written.
-        const batch = event.event.type === 'weakNotify.decisions' ? (event.event as unknown as WeakNotifyDecisionsEvent).decisions : [event.event as unknown as WeakNotifyDecidedEvent];
         for (const decided of batch) decisions.push(decisionOf(decided, clock()));
       } else if (event.type === '@xstate.snapshot' && (event.actorRef as { logic?: { id?: unknown } }).logic?.id === 'pod') {
         changed.add((event.actorRef as unknown as { id: string }).id);

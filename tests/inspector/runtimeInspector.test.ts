@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { createPodRuntime } from '../../src/actors/runtime/createPodRuntime.js';
 import type { DecisionEvent, DiagnosticEvent, HelloEvent, NoticeEvent, PodEvent, PodsEvent } from '../../src/core/inspectorProtocol.js';
 import { createRuntimeInspector, KEPT_DECISIONS } from '../../src/inspector/index.js';
+import { createRuntimeFeed, KEPT_NOTICES } from '../../src/inspector/createRuntimeFeed.js';
 import { readEventStream } from './readEventStream.js';
 
 const test = suite('createRuntimeInspector');
@@ -104,6 +105,25 @@ test('should keep decisions for a page that connects later, in a ring of KEPT_DE
     await runtime.stop();
     await inspector.close();
   }
+});
+
+test('should keep exactly the newest KEPT_DECISIONS decisions and KEPT_NOTICES notices, oldest first', async () => {
+  const feed = createRuntimeFeed();
+  const decided = (i: number) => ({ type: 'weakNotify.decided', self: 'a', peer: `p${i}`, autoRun: false, state: 'delivered', outcome: { type: 'delivered' }, path: [], facts: {} });
+  const discovery = { id: 'discovery', logic: { id: 'discovery' } };
+  const pod = { id: 'a', logic: { id: 'pod' } };
+  // One batch past the ring, then notices past theirs: synthetic events of the shapes the runtime sends.
+  feed.inspect({ type: '@xstate.event', actorRef: discovery, event: { type: 'weakNotify.decisions', decisions: Array.from({ length: KEPT_DECISIONS + 5 }, (_, i) => decided(i)) } } as never);
+  for (let i = 0; i < KEPT_NOTICES + 3; i += 1) feed.inspect({ type: '@xstate.event', actorRef: pod, event: { type: 'pod.notify', message: `m${i}`, autoRun: false } } as never);
+  await new Promise((resolve) => setImmediate(resolve));
+  const recent = feed.recent!();
+  const decisions = recent.filter((e): e is DecisionEvent => e.type === 'podmesh.decision');
+  assert.is(decisions.length, KEPT_DECISIONS);
+  assert.equal([decisions[0]!.peer, decisions.at(-1)!.peer], ['p5', `p${KEPT_DECISIONS + 4}`]);
+  const notices = recent.filter((e): e is NoticeEvent => e.type === 'podmesh.notice');
+  assert.is(notices.length, KEPT_NOTICES);
+  assert.equal([notices[0]!.message, notices.at(-1)!.message], ['m3', `m${KEPT_NOTICES + 2}`]);
+  feed.close();
 });
 
 test('should drop a page that goes away without an error, and go on streaming to the others', async () => {
