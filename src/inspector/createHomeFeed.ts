@@ -5,10 +5,9 @@ import { isValidPodName } from '../core/validatePodName.js';
 import { createFsPodStore } from '../actors/stores/createFsPodStore.js';
 import { createSocketTransport } from '../actors/process/createSocketTransport.js';
 import { podSocketPath } from '../actors/process/podPaths.js';
-import { knownPodNames, type PodRowSource } from '../actors/process/readPodRows.js';
+import { inWaves, knownPodNames, type PodRowSource } from '../actors/process/readPodRows.js';
 import { createPodRowFeed } from './createPodRowFeed.js';
 import type { InspectorFeed } from './inspectorFeed.js';
-import { inWaves } from './inWaves.js';
 
 /** Options of {@link createHomeFeed}. */
 export interface HomeFeedOptions {

@@ -1,3 +1,4 @@
+import { inWaves } from '../actors/process/readPodRows.js';
 import { redactUrl } from '../core/text.js';
 import { connectNats } from '../actors/nats/connectNats.js';
 import { createNatsKvPodStore } from '../actors/nats/createNatsKvPodStore.js';
@@ -7,7 +8,6 @@ import { natsSubjects } from '../actors/nats/natsSubjects.js';
 import { NATS_HEARTBEAT_MS } from '../actors/nats/startNatsPodServer.js';
 import { createPodRowFeed } from './createPodRowFeed.js';
 import type { InspectorFeed } from './inspectorFeed.js';
-import { inWaves } from './inWaves.js';
 
 /** Options of {@link createNatsFeed}: where the pods are, as `podmesh --nats` reaches them. */
 export interface NatsFeedOptions {

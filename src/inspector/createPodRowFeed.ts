@@ -1,9 +1,8 @@
 import { errorLine } from '../core/text.js';
 import { INSPECTOR_PROTOCOL_VERSION, type HelloEvent, type InspectorEvent, type PodView } from '../core/inspectorProtocol.js';
 import type { PodMetadata, PodStatus } from '../core/types.js';
-import { readPodRow, type PodRow, type PodRowSource } from '../actors/process/readPodRows.js';
+import { inWaves, type PodRow, type PodRowSource, readPodRow } from '../actors/process/readPodRows.js';
 import { machineCharts } from '../machines/machineCharts.js';
-import { inWaves } from './inWaves.js';
 import type { InspectorFeed } from './inspectorFeed.js';
 
 /** How long a burst of marked pods settles before they are read. */

@@ -109,21 +109,25 @@ export async function readPodRow(source: PodRowSource, name: string, now = Date.
   };
 }
 
-/**
- * Every known pod's row, sorted by name (or the rows of `names`), read
- * {@link POD_ROW_CONCURRENCY} at a time; with `withRecord` each row keeps its record.
- */
+/** Runs `work` over `items`, {@link POD_ROW_CONCURRENCY} at a time (a thousand pods are asked in waves, not in one storm). */
+export async function inWaves<T>(items: readonly T[], work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      await work(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(POD_ROW_CONCURRENCY, items.length) }, worker));
+}
+
+/** Every known pod's row, sorted by name (or the rows of `names`), each with its record, read in waves. */
 export async function readPodRows(source: PodRowSource, names?: readonly string[]): Promise<(PodRow & { readonly record: PodMetadata | null })[]> {
   const all = names ?? (await knownPodNames(source));
   const rows: (PodRow & { readonly record: PodMetadata | null })[] = new Array(all.length);
   const now = Date.now();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < all.length) {
-      const i = next++;
-      rows[i] = await readPodRow(source, all[i]!, now);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(POD_ROW_CONCURRENCY, all.length) }, worker));
+  await inWaves(all, async (name, i) => {
+    rows[i] = await readPodRow(source, name, now);
+  });
   return rows;
 }

@@ -1,11 +1,13 @@
 /** Weak notify outcomes as the page shows them: their order, colours and a one-line reason. */
 import type { DecisionEvent } from '../../core/inspectorProtocol.js';
+import { WEAK_NOTIFY_OUTCOME_TYPES } from '../../core/decideWeakNotify.js';
+import type { WeakNotifyOutcomeType } from '../../core/types.js';
 
-/** Every outcome, in the rule's order (core/decideWeakNotify.ts). */
-export const OUTCOMES = ['delivered', 'skipped-missing', 'skipped-not-visible', 'skipped-not-peer', 'skipped-not-live', 'send-failed'] as const;
+/** Every outcome, in the rule's order: the rule's own list, so a new outcome is counted and charted too. */
+export const OUTCOMES = WEAK_NOTIFY_OUTCOME_TYPES;
 
-/** A colour per outcome (the CSS and the count chart share them). */
-export const OUTCOME_COLOURS: Readonly<Record<string, string>> = {
+/** A colour per outcome (the CSS and the count chart share them); a missing one is a type error. */
+export const OUTCOME_COLOURS: Readonly<Record<WeakNotifyOutcomeType | string, string>> & Readonly<Record<WeakNotifyOutcomeType, string>> = {
   delivered: '#2e7d32',
   'skipped-missing': '#8d6e63',
   'skipped-not-visible': '#9e9d24',
