@@ -139,20 +139,23 @@ export function createWeakNotify(deps: WeakNotifyDeps): NotifyLivePeer {
     return true;
   }
 
-  /** {@link readRecordsNow} for a store that only reads with promises. */
+  /**
+   * {@link readRecordsNow} for a store that only reads with promises: both
+   * records are asked for at once (one round trip, not two, on a networked
+   * store such as NATS KV), and each answer is taken as the sync path takes it.
+   */
   async function readRecordsAsync(attempt: Attempt): Promise<boolean> {
     const { self, peer } = attempt;
-    try {
-      attempt.target = await store.read(peer);
+    const [target, source] = await Promise.allSettled([store.read(peer), peer === self ? undefined : store.read(self)]);
+    if (target.status === 'fulfilled') {
+      attempt.target = target.value;
       if (attempt.target === null) return false;
-    } catch (error) {
-      attempt.storeError = error;
+    } else {
+      // The record is there but unreadable: a store failure, reported after the visibility check.
+      attempt.storeError = target.reason;
     }
-    try {
-      rememberVisibility(attempt, peer === self ? attempt.target : await store.read(self));
-    } catch (error) {
-      visibilityUnknown(attempt, error);
-    }
+    if (source.status === 'rejected') visibilityUnknown(attempt, source.reason);
+    else rememberVisibility(attempt, peer === self ? attempt.target : (source.value ?? null));
     return true;
   }
 
