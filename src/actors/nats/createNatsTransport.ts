@@ -51,11 +51,7 @@ interface Known extends NatsIncarnation {
   heard: number;
   /** It said goodbye (a `stopped` heartbeat). */
   goodbye: boolean;
-  /** Incarnations it superseded, newest last (a few: a late reply of one is ignored). */
-  readonly retired: string[];
 }
-
-const RETIRED_KEPT = 8;
 
 /** No responders, a timeout or another failure of a NATS request, as one line. */
 function requestFailure(error: unknown, method: string, timeoutMs: number): { kind: 'no-responders' | 'timeout' | 'other'; line: string } {
@@ -72,9 +68,9 @@ function requestFailure(error: unknown, method: string, timeoutMs: number): { ki
  * while the lease of an incarnation that said no goodbye runs), a timeout is
  * `unreachable` with the reason. Heartbeats of the namespace are heard as
  * they come, and every reply names its incarnation: a newer one supersedes
- * the one known, and a reply or heartbeat of a superseded one is ignored
- * (asked once more, then a failure), so a late answer of a killed process is
- * never taken for its successor.
+ * the one known, and a reply or heartbeat of a superseded one is passed over
+ * (a request whose only answers are superseded fails), so a late answer of a
+ * killed process is never taken for its successor.
  */
 export function createNatsTransport(options: NatsTransportOptions): NatsTransport {
   if (options.connection === undefined && options.servers === undefined) throw new PodmeshError('invalid-argument', 'createNatsTransport needs a connection or servers');
@@ -87,21 +83,17 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
   let closed = false;
   let closing: Promise<void> | undefined;
 
-  /** Takes what `name`'s incarnation `from` said; `false` when that incarnation is superseded. */
+  /**
+   * Takes what `name`'s incarnation `from` said; `false` when that incarnation is superseded. The known
+   * incarnation only ever gives way to a newer one, so "older than the known one" is all it takes to be
+   * superseded: no list of retired ones is needed.
+   */
   const hear = (name: string, from: NatsIncarnation, status: PodStatus, activity: PodActivity | undefined): boolean => {
     const now = performance.now();
     const current = known.get(name);
-    if (current !== undefined && current.incarnation !== from.incarnation) {
-      if (current.retired.includes(from.incarnation) || !isNewerIncarnation(from, current)) {
-        if (!current.retired.includes(from.incarnation)) current.retired.push(from.incarnation);
-        return false;
-      }
-      const retired = [...current.retired, current.incarnation].slice(-RETIRED_KEPT);
-      known.set(name, { incarnation: from.incarnation, startedAt: from.startedAt, status, ...(activity === undefined ? {} : { activity }), heard: now, goodbye: status === 'stopped', retired });
-      return true;
-    }
-    if (current === undefined) {
-      known.set(name, { incarnation: from.incarnation, startedAt: from.startedAt, status, ...(activity === undefined ? {} : { activity }), heard: now, goodbye: status === 'stopped', retired: [] });
+    if (current === undefined || current.incarnation !== from.incarnation) {
+      if (current !== undefined && !isNewerIncarnation(from, current)) return false;
+      known.set(name, { incarnation: from.incarnation, startedAt: from.startedAt, status, ...(activity === undefined ? {} : { activity }), heard: now, goodbye: status === 'stopped' });
       return true;
     }
     current.status = status;
