@@ -33,16 +33,12 @@ export interface NatsClusterOptions {
 export interface NatsServer {
   readonly url: string;
   readonly port: number;
-  /** Its route URL, when it is in a cluster. */
-  readonly routeUrl?: string;
   /** Its temporary folder (JetStream's store is under it). */
   readonly dir: string;
   /** The pid of its current process (a restart changes it). */
   readonly pid: number;
   /** Everything it logged so far, over every restart. */
   log(): string;
-  /** Resolves with the first match of `pattern` in the log of its current process (bounded; rejects when it exits first). */
-  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM, a bounded wait for the exit (then SIGKILL), and the folder removed. Idempotent. */
   stop(): Promise<void>;
   /** Sends `signal` (default SIGKILL: a crash; SIGSTOP, SIGCONT…); a killing signal is awaited. The folder stays until `stop()`. */
@@ -79,7 +75,6 @@ interface Life {
   readonly child: ChildProcessByStdio<null, Readable, Readable>;
   output(): string;
   readonly port: number;
-  readonly routePort: string | undefined;
 }
 
 /** Spawns nats-server with `args` and waits until it listens (bounded); a failed start is killed. */
@@ -106,7 +101,7 @@ async function launch(args: readonly string[], clustered: boolean): Promise<Life
     await boundedExit(child, STOP_TIMEOUT_MS);
     throw error;
   }
-  return { child, output: () => output, port: Number(clientPort.exec(output)![1]), routePort: routePort.exec(output)?.[1] };
+  return { child, output: () => output, port: Number(clientPort.exec(output)![1]) };
 }
 
 /** Starts a nats-server with JetStream on 127.0.0.1 and a free port. */
@@ -128,8 +123,8 @@ export async function startNatsServer(options: { readonly cluster?: NatsClusterO
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
-  const { port, routePort } = life;
-  // What earlier lives logged (a restart's waitForLog looks at its own life only).
+  const { port } = life;
+  // What earlier lives logged (kept for log() across a restart).
   let earlier = '';
   const running = (): boolean => life.child.exitCode === null && life.child.signalCode === null;
 
@@ -137,7 +132,6 @@ export async function startNatsServer(options: { readonly cluster?: NatsClusterO
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
-    ...(routePort === undefined ? {} : { routeUrl: `nats://127.0.0.1:${routePort}` }),
     dir,
     get pid() {
       return life.child.pid!;
@@ -157,16 +151,6 @@ export async function startNatsServer(options: { readonly cluster?: NatsClusterO
         await rm(dir, { recursive: true, force: true });
       })();
       return stopping;
-    },
-    async waitForLog(pattern, timeoutMs = START_TIMEOUT_MS) {
-      const deadline = performance.now() + timeoutMs;
-      for (;;) {
-        const match = pattern.exec(life.output());
-        if (match !== null) return match[0];
-        if (!running()) throw new Error(`nats-server exited before logging ${pattern}:\n${life.output()}`);
-        if (performance.now() > deadline) throw new Error(`nats-server did not log ${pattern} within ${timeoutMs} ms:\n${life.output()}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
     },
     async kill(signal = 'SIGKILL') {
       if (!running()) return;

@@ -5,6 +5,7 @@
  * while something breaks (tests/actors/nats/natsPartition.test.ts).
  */
 import type { PodLiveness, PodTransport } from '../../src/core/types.js';
+import { waitFor } from './podProcess.js';
 
 /** One run of equal answers, in ms since the watch's origin. */
 export interface LivenessPhase {
@@ -45,14 +46,10 @@ export function watchLiveness(transport: PodTransport, name: string, origin: num
   })();
   return {
     phases: () => phases,
-    async until(status, timeoutMs, from = 0) {
-      const deadline = performance.now() + timeoutMs;
-      for (;;) {
-        const found = phases.slice(from).find((phase) => phase.status === status);
-        if (found !== undefined) return found;
-        if (performance.now() > deadline) throw new Error(`${name} was not ${status} within ${timeoutMs} ms: ${JSON.stringify(phases)}`);
-        await new Promise((resolve) => setTimeout(resolve, everyMs));
-      }
+    until(status, timeoutMs, from = 0) {
+      return waitFor(() => phases.slice(from).find((phase) => phase.status === status), timeoutMs, `${name} ${status}`, everyMs).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}; phases: ${JSON.stringify(phases)}`);
+      });
     },
     async stop() {
       stopped = true;

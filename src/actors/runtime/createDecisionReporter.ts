@@ -1,7 +1,7 @@
 import type { WeakNotifyDecidedEvent, WeakNotifyDecisionsEvent } from '../../machines/discoveryMachine.js';
 
 /** Decisions sent together at most: a long burst of notifies that never yields still reports them as it goes. */
-export const DECISION_BATCH = 64;
+const DECISION_BATCH = 64;
 
 /** Collects decisions and sends them to the discovery actor in order, a batch at a time. */
 export interface DecisionReporter {
