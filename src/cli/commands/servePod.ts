@@ -2,7 +2,7 @@ import { redactUrl } from '../../core/text.js';
 import { startPodServer, type PodToolHandler } from '../../actors/process/startPodServer.js';
 import type { CliContext } from '../cliContext.js';
 import type { CliRuntime } from '../cliRuntime.js';
-import { boundText } from '../cliOutput.js';
+import { boundText, plural } from '../cliOutput.js';
 
 /** A served pod: where it answers (its socket path, or its NATS server) and how to stop serving it. */
 export interface ServedPod {
@@ -70,7 +70,7 @@ export async function servePod(
   const report = (now: typeof seen): void => {
     if (now.dropped > seen.dropped) {
       const count = now.dropped - seen.dropped;
-      show(`dropped ${count} notice${count === 1 ? '' : 's'}: the buffer holds ${now.bufferSize}, the oldest went (${now.dropped} dropped in all)`, {
+      show(`dropped ${plural(count, 'notice')}: the buffer holds ${now.bufferSize}, the oldest went (${now.dropped} dropped in all)`, {
         event: 'dropped',
         count,
         dropped: now.dropped,
@@ -79,7 +79,7 @@ export async function servePod(
     }
     const last = now.history.at(-1);
     if (last !== undefined && last !== seen.history.at(-1)) {
-      show(`turn ${last.turn} ${last.ok ? 'ok' : 'failed'} (${last.notices.length} notice${last.notices.length === 1 ? '' : 's'} consumed)`, {
+      show(`turn ${last.turn} ${last.ok ? 'ok' : 'failed'} (${plural(last.notices.length, 'notice')} consumed)`, {
         event: 'turn',
         turn: last.turn,
         ok: last.ok,

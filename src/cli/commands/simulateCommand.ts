@@ -1,4 +1,4 @@
-import { redactUrl } from '../../core/text.js';
+import { errorLine, redactUrl } from '../../core/text.js';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
@@ -17,7 +17,7 @@ async function loadScenario(path: string): Promise<Scenario> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${path}: not valid JSON (${error instanceof Error ? error.message.split('\n')[0] : 'parse error'})`);
+    throw new UsageError(`${path}: not valid JSON (${errorLine(error)})`);
   }
   try {
     return parseScenario(json);
@@ -32,7 +32,7 @@ async function openRecord(path: string): Promise<WriteStream> {
   const stream = createWriteStream(path);
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
-    stream.once('error', (error) => reject(new UsageError(`--record ${path}: ${error.message.split('\n')[0]}`)));
+    stream.once('error', (error) => reject(new UsageError(`--record ${path}: ${errorLine(error)}`)));
   });
   return stream;
 }
@@ -40,7 +40,7 @@ async function openRecord(path: string): Promise<WriteStream> {
 /** Ends the recording once every line is on disk. */
 function closeRecord(stream: WriteStream, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    stream.once('error', (error) => reject(new UsageError(`--record ${path}: ${error.message.split('\n')[0]}`)));
+    stream.once('error', (error) => reject(new UsageError(`--record ${path}: ${errorLine(error)}`)));
     stream.end(() => resolve());
   });
 }
