@@ -102,13 +102,18 @@ test("should list only NATS's pods in ps --nats, not a socket pod of this host's
   const s = context.sandbox!;
   const nats = (context.nats = await startNatsServer());
   let local: Awaited<ReturnType<Sandbox['startPod']>> | undefined;
+  let remote: Awaited<ReturnType<Sandbox['startPod']>> | undefined;
   try {
     local = await s.startPod('local');
-    assert.equal(json<{ pods: Row[] }>(await s.run(['ps', '--json', '--nats', nats.url])).pods, []);
-    assert.equal(json<{ pods: Row[] }>(await s.run(['ps', '--json'])).pods.map((row) => [row.name, row.status]), [['local', 'live']]);
+    remote = await s.startPod('remote', ['--nats', nats.url]);
+    // Each listing holds its own pod only, with its own pid.
+    const onNats = json<{ pods: Row[] }>(await s.run(['ps', '--json', '--nats', nats.url])).pods;
+    assert.equal(onNats.map((row) => [row.name, row.status, row.pid]), [['remote', 'live', remote.pid]]);
+    const onSockets = json<{ pods: Row[] }>(await s.run(['ps', '--json'])).pods;
+    assert.equal(onSockets.map((row) => [row.name, row.status, row.pid]), [['local', 'live', local.pid]]);
   } finally {
     await local?.stop('SIGTERM');
-    await nats.stop();
+    await remote?.stop('SIGTERM');
   }
 });
 
@@ -120,7 +125,6 @@ test('should end a pod on SIGTERM when its NATS server is gone (its connections 
   // A bound a healthy stop meets many times over: the drain that cannot finish gives up in about 2 s.
   const exit = await pod.stop('SIGTERM', 20_000);
   assert.equal(exit, { code: 0, signal: null }, pod.stderr());
-  await nats.stop();
 });
 
 test('should simulate a scenario over NATS with the trace it gives in memory, and say where it ran', async (context) => {
