@@ -6,7 +6,7 @@
 import { getElk } from './elk.js';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import type { PodView } from '../../core/inspectorProtocol.js';
-import { formatAt, h, labelled, s, select, setOptions } from './dom.js';
+import { formatAt, h, labelled, s, select, setOptions, throttled } from './dom.js';
 import type { InspectorStore } from './store.js';
 import type { View } from './view.js';
 
@@ -70,7 +70,13 @@ export function createPeersView(store: InspectorStore): View {
   const diagnostics = h('ol', { class: 'rows', 'data-testid': 'diagnostics', 'aria-label': 'diagnostics, newest first' });
   let signature = '';
   let token = 0;
-  let scannedAt = -Infinity;
+  // A live home changes many times a second: the workspace scan runs at most twice a second, and once after a burst.
+  const scan = throttled(() => {
+    const spaces = new Set<string>();
+    for (const pod of store.pods.values()) spaces.add(pod.workspace ?? '(none)');
+    setOptions(workspace, [...spaces].sort());
+    graph();
+  }, 500);
   const element = h(
     'section',
     { class: 'view peers-view', 'aria-label': 'peers, notices and diagnostics' },
@@ -150,14 +156,8 @@ export function createPeersView(store: InspectorStore): View {
     title: 'Peers & notices',
     element,
     render(dirty, full) {
-      // A live home changes many times a second: the workspace scan runs at most twice a second.
-      if (full || ((dirty.has('podSet') || dirty.has('podRows')) && performance.now() - scannedAt > 500)) {
-        scannedAt = performance.now();
-        const spaces = new Set<string>();
-        for (const pod of store.pods.values()) spaces.add(pod.workspace ?? '(none)');
-        setOptions(workspace, [...spaces].sort());
-        graph();
-      }
+      if (full) scan.now();
+      else if (dirty.has('podSet') || dirty.has('podRows')) scan.request();
       if (full || dirty.has('notices')) drawNotices();
       if (full || dirty.has('diagnostics')) drawDiagnostics();
     },

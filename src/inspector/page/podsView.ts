@@ -6,7 +6,7 @@
 import type { PodView } from '../../core/inspectorProtocol.js';
 import { activeIds } from './chartModel.js';
 import { createChartPanel } from './chartPanel.js';
-import { button, h, labelled, select, setOptions } from './dom.js';
+import { button, h, labelled, select, setOptions, throttled } from './dom.js';
 import { podChart } from './machines.js';
 import type { InspectorStore } from './store.js';
 import type { View } from './view.js';
@@ -55,7 +55,6 @@ export function createPodsView(store: InspectorStore): View {
   let selected: string | null = null;
   let lastFull = 0;
   let resortTimer: ReturnType<typeof setTimeout> | null = null;
-  let optionsAt = 0;
 
   const header = h('div', { class: 'pod-grid pod-head', role: 'presentation' });
   const sortButtons = COLUMNS.map((column) =>
@@ -132,8 +131,9 @@ export function createPodsView(store: InspectorStore): View {
     const cap = (values: Set<string>): string[] => [...values].sort().slice(0, OPTION_LIMIT);
     setOptions(role, [[ANY, 'any'], ...cap(roles)]);
     setOptions(workspace, [[ANY, workspaces.size > OPTION_LIMIT ? `any (first ${OPTION_LIMIT} of ${workspaces.size} listed)` : 'any'], ...cap(workspaces)]);
-    optionsAt = performance.now();
   }
+  // New pods come in bursts: the options are rebuilt at most once a second, and once after a burst.
+  const options = throttled(refreshOptions, 1000);
 
   function recompute(): void {
     if (resortTimer) clearTimeout(resortTimer);
@@ -219,11 +219,11 @@ export function createPodsView(store: InspectorStore): View {
       if (full || dirty.has('podsReplaced') || dirty.has('hello')) {
         recompute();
         // After the rows are on screen: 10,000 workspaces are 10,000 options to build.
-        requestAnimationFrame(() => setTimeout(refreshOptions, 0));
+        requestAnimationFrame(() => setTimeout(options.now, 0));
         if (selected !== null) showDetails();
         return;
       }
-      if (dirty.has('podSet') && performance.now() - optionsAt > 1000) refreshOptions();
+      if (dirty.has('podSet')) options.request();
       if (dirty.has('podRows')) {
         update(store.changedPods);
         if (selected !== null && store.changedPods.has(selected)) showDetails();
