@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { throttled } from '../../src/inspector/page/dom.js';
+import { throttled } from '../../src/inspector/page/throttled.js';
 
-const test = suite('page throttle (dom.ts)');
+const test = suite('page throttle (throttled.ts)');
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('should call at once, then once at the end of a burst: the last request is never lost', async () => {

@@ -6,7 +6,8 @@
 import { getElk } from './elk.js';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import type { PodView } from '../../core/inspectorProtocol.js';
-import { formatAt, h, labelled, s, select, setOptions, throttled } from './dom.js';
+import { formatAt, h, labelled, s, select, setOptions } from './dom.js';
+import { throttled } from './throttled.js';
 import type { InspectorStore } from './store.js';
 import type { View } from './view.js';
 

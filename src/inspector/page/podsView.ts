@@ -6,7 +6,8 @@
 import type { PodView } from '../../core/inspectorProtocol.js';
 import { activeIds } from './chartModel.js';
 import { createChartPanel } from './chartPanel.js';
-import { button, h, labelled, select, setOptions, throttled } from './dom.js';
+import { button, h, labelled, select, setOptions } from './dom.js';
+import { throttled } from './throttled.js';
 import { podChart } from './machines.js';
 import type { InspectorStore } from './store.js';
 import type { View } from './view.js';
