@@ -2,7 +2,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import { nanoid } from 'nanoid';
 import { PodmeshError } from '../../core/errors.js';
 import { jsonNestingExceeds } from '../../core/jsonNestingExceeds.js';
-import { nestsDeeperThan } from '../../core/jsonLimits.js';
+import { paramsProblem, SCAN_BEFORE_PARSE_CHARS } from '../../core/paramsProblem.js';
 import { MAX_PARAMS_DEPTH, POD_METHODS, type PodMethod, type PodResponse } from '../../core/podMessages.js';
 import { errorLine } from '../../core/text.js';
 import { createPodRequestAnswerer, failureCode, type PodToolHandler } from '../runtime/createPodRequestAnswerer.js';
@@ -16,8 +16,6 @@ import { DEFAULT_NATS_NAMESPACE, natsSubjects } from './natsSubjects.js';
 export const NATS_HEARTBEAT_MS = 1000;
 /** Requests answered with a promise (durable notices, tools) one server runs at once; more are answered `busy`. */
 export const MAX_NATS_REQUESTS_IN_PROGRESS = 256;
-// Bodies longer than this are scanned for their depth before they are parsed (as on the socket).
-const SCAN_BEFORE_PARSE_CHARS = 4096;
 
 /** Options of {@link startNatsPodServer}: `connection` (kept open) or `servers` (a connection of its own). */
 export interface NatsPodServerOptions {
@@ -81,12 +79,9 @@ function readParams(body: Uint8Array): { readonly params: Record<string, unknown
   } catch {
     return { refused: { id: null, ok: false, error: { code: 'bad-json', message: 'the body is not valid JSON' } } };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { refused: { id: null, ok: false, error: { code: 'bad-request', message: 'the body is the params object (or empty)' } } };
-  }
-  if (nestsDeeperThan(value, MAX_PARAMS_DEPTH)) {
-    return { refused: { id: null, ok: false, error: { code: 'invalid-params', message: `params are nested deeper than ${MAX_PARAMS_DEPTH} levels` } } };
-  }
+  // The body is the params object itself (or empty): checked as a socket line's params are.
+  const problem = paramsProblem(value);
+  if (problem !== undefined) return { refused: { id: null, ok: false, error: problem } };
   return { params: value as Record<string, unknown> };
 }
 

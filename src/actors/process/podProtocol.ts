@@ -7,7 +7,7 @@
  */
 
 import { jsonNestingExceeds } from '../../core/jsonNestingExceeds.js';
-import { nestsDeeperThan } from '../../core/jsonLimits.js';
+import { paramsProblem, SCAN_BEFORE_PARSE_CHARS } from '../../core/paramsProblem.js';
 import { MAX_PARAMS_DEPTH, POD_METHODS, type PodMethod, type PodRequest, type PodResponse } from '../../core/podMessages.js';
 
 export {
@@ -26,8 +26,6 @@ export const MAX_REQUEST_LINE_BYTES = 1024 * 1024;
 /** Longest response line a client accepts, and a pod sends (a `state` can be large). */
 export const MAX_RESPONSE_LINE_BYTES = 64 * 1024 * 1024;
 
-// Lines longer than this are scanned for their depth before they are parsed.
-const SCAN_BEFORE_PARSE_CHARS = 4096;
 /** Longest string id. */
 export const MAX_ID_LENGTH = 200;
 
@@ -115,9 +113,7 @@ function validId(id: unknown): number | string | null {
 
 /** Parses a request line; an error response when it is not one. */
 export function parseRequest(line: string): PodRequest | PodResponse {
-  // A long line nested deeper than params may be is refused before JSON.parse builds it: 200,000
-  // levels in under 1 MiB would cost the pod ~90 MB of heap to parse, then be refused anyway.
-  // (A short line costs little to parse; the check after parsing refuses it.)
+  // A long line nested deeper than params may be is refused before JSON.parse builds it.
   if (line.length > SCAN_BEFORE_PARSE_CHARS && jsonNestingExceeds(line, MAX_PARAMS_DEPTH + 1)) {
     return {
       id: requestIdOfLineStart(line),
@@ -142,13 +138,8 @@ export function parseRequest(line: string): PodRequest | PodResponse {
     return { id, ok: false, error: { code: 'unknown-method', message: `unknown method (one of ${POD_METHODS.join(', ')})` } };
   }
   if (params === undefined) return { id, method: method as PodMethod };
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    return { id, ok: false, error: { code: 'bad-request', message: 'params must be an object' } };
-  }
-  // What a pod keeps must stay encodable: JSON.stringify recurses (jsonLimits.ts).
-  if (nestsDeeperThan(params, MAX_PARAMS_DEPTH)) {
-    return { id, ok: false, error: { code: 'invalid-params', message: `params are nested deeper than ${MAX_PARAMS_DEPTH} levels` } };
-  }
+  const problem = paramsProblem(params);
+  if (problem !== undefined) return { id, ok: false, error: problem };
   return { id, method: method as PodMethod, params: params as Record<string, unknown> };
 }
 
