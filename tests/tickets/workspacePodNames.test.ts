@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createRandom } from '../../src/simulation/createRandom.js';
 import { validatePodName } from '../../src/core/validatePodName.js';
 import { workspacePodNames } from '../../src/tickets/workspacePodNames.js';
 
@@ -70,16 +71,10 @@ names('should trim a dash the 67 cut leaves at the end', () => {
   assert.is(companion, `${'a'.repeat(66)}-${'b'.repeat(12)}`);
 });
 
-/** mulberry32: a small seeded PRNG, so a failing case is reproducible. */
+/** The simulation's seeded random source, so a failing case is reproducible. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRandom(seed);
+  return () => random.next();
 }
 
 const ALPHABETS: readonly (readonly string[])[] = [
